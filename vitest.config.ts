@@ -1,0 +1,25 @@
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+// One vitest project per workspace package; tests import sibling packages from their
+// TypeScript sources (the "@isnet-bench/source" export condition), so no build is needed.
+const workspaces = ['packages', 'benchmarks'].flatMap((dir) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((name) => existsSync(`${dir}/${name}/package.json`))
+        .map((name) => ({ root: `${dir}/${name}`, name: JSON.parse(readFileSync(`${dir}/${name}/package.json`, 'utf8')).name as string }))
+    : [],
+);
+
+const conditions = ['@isnet-bench/source', 'node', 'import', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['node'] } },
+  test: {
+    projects: workspaces.map(({ root, name }) => ({
+      extends: true,
+      test: { name, root, include: ['src/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+    })),
+  },
+});
