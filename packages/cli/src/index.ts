@@ -1,1 +1,3 @@
-export {};
+export { runCli } from './cli.js';
+export { COMMANDS, type Command } from './commands/index.js';
+export { processIO, UsageError, type CliIO } from './io.js';

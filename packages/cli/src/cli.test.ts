@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from './cli.js';
+import type { CliIO } from './io.js';
+
+function capture(): CliIO & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+}
+
+describe('isnet-bench', () => {
+  it('lists its commands when run without one, and exits 2', async () => {
+    const io = capture();
+    expect(await runCli([], io)).toBe(2);
+    expect(io.stdout.join('\n')).toMatch(/doctor .*\n.*gradcheck/);
+  });
+
+  it('names an unknown command and the choices', async () => {
+    const io = capture();
+    expect(await runCli(['trian'], io)).toBe(2);
+    expect(io.stderr).toEqual(["isnet-bench: unknown command 'trian'; commands: doctor, gradcheck"]);
+  });
+
+  it('gives one error line for an unknown backend', async () => {
+    const io = capture();
+    expect(await runCli(['doctor', '--backend', 'cuda'], io)).toBe(2);
+    expect(io.stderr).toEqual(["isnet-bench doctor: unknown backend 'cuda' (from option); choose one of: tensorflow, wasm, cpu"]);
+  });
+
+  it('gives one error line for a forced backend that is not installed', async () => {
+    const io = capture();
+    expect(await runCli(['gradcheck', '--backend', 'tensorflow'], io)).toBe(2);
+    expect(io.stderr).toHaveLength(1);
+    expect(io.stderr[0]).toMatch(/backend 'tensorflow' \(forced by option\) cannot be used: .*not installed.*available: wasm, cpu/);
+  });
+
+  it('rejects an unknown option with one line', async () => {
+    const io = capture();
+    expect(await runCli(['doctor', '--fast'], io)).toBe(2);
+    expect(io.stderr[0]).toMatch(/^isnet-bench doctor: Unknown option '--fast'/);
+  });
+
+  it('doctor --json reports the backend choice and the second-order status', async () => {
+    const io = capture();
+    expect(await runCli(['doctor', '--backend', 'wasm', '--json'], io)).toBe(0);
+    const report = JSON.parse(io.stdout.join(''));
+    expect(report).toMatchObject({ backend: 'wasm', reason: 'forced by option', secondOrder: { pass: true } });
+    expect(report.kernels).toContain('Conv2DBackpropFilter');
+  });
+
+  it('gradcheck --json on cpu passes every op at both orders', async () => {
+    const io = capture();
+    expect(await runCli(['gradcheck', '--backend', 'cpu', '--json'], io)).toBe(0);
+    const report = JSON.parse(io.stdout.join(''));
+    expect(report.pass).toBe(true);
+    expect(new Set(report.results.map((r: { order: number }) => r.order))).toEqual(new Set([1, 2]));
+    for (const r of report.results) expect(Object.keys(r)).toEqual(expect.arrayContaining(['op', 'order', 'backend', 'relError', 'pass']));
+  });
+});

@@ -1,0 +1,23 @@
+import * as tf from '@tensorflow/tfjs';
+import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+
+/**
+ * Runs a backend's registered kernel directly, outside the engine: no tape, no tracking.
+ * Composed kernels use this so that their intermediate steps never reach autodiff;
+ * every TensorInfo it returns must be released with `release`.
+ */
+export function callKernel(
+  kernelName: string,
+  backend: object,
+  backendName: string,
+  inputs: Record<string, TensorInfo>,
+  attrs: NamedAttrMap = {},
+): TensorInfo {
+  const kernel = tf.getKernel(kernelName, backendName);
+  if (!kernel) throw new Error(`no ${kernelName} kernel is registered for backend '${backendName}'`);
+  return kernel.kernelFunc({ inputs, attrs, backend }) as TensorInfo;
+}
+
+export function release(backend: object, ...infos: TensorInfo[]): void {
+  for (const info of infos) (backend as KernelBackend).disposeData(info.dataId);
+}

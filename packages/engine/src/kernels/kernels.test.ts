@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initEngine } from '../engine.js';
+import { seededRandom, uniform } from '../gradcheck/random.js';
+
+/** Runs fn on 'cpu' (reference) and on 'wasm' with the engine's kernels, returns both results. */
+async function onBoth(fn: () => Tensor): Promise<[Float32Array, Float32Array, number[]]> {
+  await tf.setBackend('cpu');
+  const expected = fn();
+  const cpu = expected.dataSync() as Float32Array;
+  const shape = expected.shape;
+  await tf.setBackend('wasm');
+  const actual = fn().dataSync() as Float32Array;
+  return [cpu, actual, shape];
+}
+
+function maxRelError(expected: Float32Array, actual: Float32Array): number {
+  let scale = 0;
+  let err = 0;
+  for (let i = 0; i < expected.length; i++) {
+    scale = Math.max(scale, Math.abs(expected[i]!));
+    err = Math.max(err, Math.abs(expected[i]! - actual[i]!));
+  }
+  return err / scale;
+}
+
+const CONVS = [
+  { x: [2, 7, 7, 3], f: [3, 3, 3, 4], s: 1, pad: 'same' },
+  { x: [2, 8, 8, 3], f: [3, 3, 3, 4], s: 2, pad: 'same' },
+  { x: [2, 7, 9, 2], f: [3, 3, 2, 5], s: 2, pad: 'same' },
+  { x: [1, 9, 9, 2], f: [3, 3, 2, 3], s: 2, pad: 'valid' },
+  { x: [1, 10, 10, 2], f: [5, 5, 2, 3], s: 3, pad: 'valid' },
+  { x: [3, 6, 6, 1], f: [1, 1, 1, 2], s: 2, pad: 'valid' },
+  { x: [2, 6, 6, 2], f: [3, 3, 2, 2], s: 1, pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
+] as const;
+
+describe('wasm training kernels agree with cpu', () => {
+  beforeAll(async () => {
+    await initEngine({ backend: 'wasm' });
+  });
+
+  it.each(CONVS.map((c) => [JSON.stringify(c), c] as const))('conv2d backprops %s', async (_name, c) => {
+    const r = seededRandom(7);
+    const x = uniform([...c.x], r).dataSync();
+    const f = uniform([...c.f], r).dataSync();
+    const grads = () => {
+      const xt = tf.tensor(x, [...c.x]) as Tensor4D;
+      const ft = tf.tensor(f, [...c.f]) as Tensor4D;
+      const [gx, gf] = tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.square(tf.conv2d(a as Tensor4D, b as Tensor4D, c.s, c.pad as never))))([xt, ft]);
+      return tf.concat([gx!.flatten(), gf!.flatten()]);
+    };
+    const [expected, actual] = await onBoth(grads);
+    expect(maxRelError(expected, actual)).toBeLessThan(1e-5);
+  });
+
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('matMul transposeA=%s transposeB=%s', async (ta, tb) => {
+    const r = seededRandom(3);
+    const a = uniform(ta ? [6, 5] : [5, 6], r).dataSync();
+    const b = uniform(tb ? [4, 6] : [6, 4], r).dataSync();
+    const [expected, actual] = await onBoth(() =>
+      tf.matMul(tf.tensor2d(a, ta ? [6, 5] : [5, 6]), tf.tensor2d(b, tb ? [4, 6] : [6, 4]), ta, tb),
+    );
+    expect(maxRelError(expected, actual)).toBeLessThan(1e-5);
+  });
+
+  it('routes the max-pool gradient to the window maximum when every value is negative', async () => {
+    const x = [-5, -3, -4, -6, -1, -2, -7, -8, 1, 2, 3, 4, 5, 6, 7, 8];
+    const [expected, actual] = await onBoth(() => tf.grad((t: Tensor) => tf.sum(tf.maxPool(t as Tensor4D, 2, 2, 'valid')))(tf.tensor4d(x, [1, 4, 4, 1])));
+    expect(Array.from(actual)).toEqual(Array.from(expected));
+    expect(actual[4]).toBe(1); // -1 wins the top-left window
+  });
+});
