@@ -18,7 +18,7 @@ describe('isnet-bench', () => {
   it('names an unknown command and the choices', async () => {
     const io = capture();
     expect(await runCli(['trian'], io)).toBe(2);
-    expect(io.stderr).toEqual(["isnet-bench: unknown command 'trian'; commands: doctor, gradcheck"]);
+    expect(io.stderr).toEqual(["isnet-bench: unknown command 'trian'; commands: doctor, gradcheck, conformance"]);
   });
 
   it('gives one error line for an unknown backend', async () => {
@@ -55,5 +55,24 @@ describe('isnet-bench', () => {
     expect(report.pass).toBe(true);
     expect(new Set(report.results.map((r: { order: number }) => r.order))).toEqual(new Set([1, 2]));
     for (const r of report.results) expect(Object.keys(r)).toEqual(expect.arrayContaining(['op', 'order', 'backend', 'relError', 'pass']));
+  });
+});
+
+describe('isnet-bench conformance', () => {
+  const fixtures = ['seq-0', 'bn-3'].map((f) => new URL(`../../../../shared/fixtures/conformance/${f}.json`, import.meta.url).pathname);
+
+  it('passes every case of the reference fixtures on wasm (json)', async () => {
+    const io = capture();
+    expect(await runCli(['conformance', ...fixtures, '--backend', 'wasm', '--json'], io)).toBe(0);
+    const report = JSON.parse(io.stdout.join(''));
+    expect(report.pass).toBe(true);
+    expect(report.results.length).toBeGreaterThan(100);
+    expect(report.results[0]).toMatchObject({ fixture: 'seq-0', case: 'logits (rebuilt network)', backend: 'wasm' });
+  });
+
+  it('names a missing fixture file', async () => {
+    const io = capture();
+    expect(await runCli(['conformance', '/nonexistent/x.json'], io)).toBe(2);
+    expect(io.stderr[0]).toMatch(/^isnet-bench conformance: \/nonexistent\/x.json: cannot read as JSON/);
   });
 });

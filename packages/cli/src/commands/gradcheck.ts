@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { BACKEND_NAMES, DEFAULT_TOLERANCE, initEngine, probeBackend, runGradChecks, type GradCheckResult } from '@isnet-bench/engine';
+import { DEFAULT_TOLERANCE, initEngine, runGradChecks, type GradCheckResult } from '@isnet-bench/engine';
+import { availableBackends } from './backends.js';
 import { table, UsageError } from '../io.js';
 import type { Command } from './command.js';
 
@@ -34,8 +35,3 @@ Exits 1 if any check fails.
     return pass ? 0 : 1;
   },
 };
-
-async function availableBackends(): Promise<string[]> {
-  const probes = await Promise.all(BACKEND_NAMES.map(probeBackend));
-  return probes.filter((p) => p.available).map((p) => p.name);
-}

@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gwrp } from './index.js';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('gwrp', () => {
+  it('weights the values by decay^rank, largest first', () => {
+    // [1, 3, 2] sorted is [3, 2, 1]; weights 1, 0.5, 0.25 over 1.75.
+    const pooled = gwrp(tf.tensor1d([1, 3, 2]), 0.5);
+    expect(pooled.shape).toEqual([]);
+    expect(pooled.dataSync()[0]).toBeCloseTo((3 + 1 + 0.25) / 1.75, 6);
+  });
+
+  it('is the mean for decay 1', () => {
+    expect(gwrp(tf.tensor1d([1, 3, 2, 6]), 1).dataSync()[0]).toBeCloseTo(3, 6);
+  });
+
+  it('pools along the requested axis, one result per other index', () => {
+    const x = tf.tensor2d([
+      [1, 4],
+      [3, 0],
+      [2, 8],
+    ]);
+    const byColumn = gwrp(x, 0.5, 0);
+    expect(byColumn.shape).toEqual([2]);
+    expect(Array.from(byColumn.dataSync())).toEqual([expect.closeTo((3 + 1 + 0.25) / 1.75, 6), expect.closeTo((8 + 2 + 0) / 1.75, 6)]);
+    expect(Array.from(gwrp(x, 0.5, -1).dataSync())).toEqual([expect.closeTo((4 + 0.5) / 1.5, 6), expect.closeTo(3 / 1.5, 6), expect.closeTo((8 + 1) / 1.5, 6)]);
+  });
+
+  it('routes the gradient to the element holding each rank', () => {
+    const grad = tf.grad((x: tf.Tensor) => gwrp(x, 0.5))(tf.tensor1d([1, 3, 2]));
+    expect(Array.from(grad.dataSync())).toEqual([0.25 / 1.75, 1 / 1.75, 0.5 / 1.75].map((g) => expect.closeTo(g, 6)));
+  });
+
+  it('rejects a decay outside (0, 1] and an axis out of range', () => {
+    expect(() => gwrp(tf.ones([3]), 0)).toThrow(/decay must lie in \(0, 1\]/);
+    expect(() => gwrp(tf.ones([3]), 1.5)).toThrow(/decay must lie in \(0, 1\]/);
+    expect(() => gwrp(tf.ones([3]), 0.9, 1)).toThrow(/axis 1 is out of range/);
+  });
+});

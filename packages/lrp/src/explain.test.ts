@@ -1,0 +1,165 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Scalar, Tensor } from '@tensorflow/tfjs';
+import { checkGradient, initEngine, seededRandom, uniform, type GradCheckCase } from '@isnet-bench/engine';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { explain } from './explain.js';
+import { graphFromLayersModel, UnsupportedLayerError, type LrpGraph } from './from-layers-model.js';
+import { predictLogits } from './forward.js';
+import { withLrpScaling } from './lrp-relu.js';
+import { applyLinear, type LrpNode } from './nodes.js';
+
+const values = (t: Tensor) => Array.from(t.dataSync());
+
+function maxAbsDiff(a: Tensor, b: Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+}
+
+describe.each(['cpu', 'wasm'])('LRP-Flex on %s', (backend) => {
+  beforeAll(async () => {
+    await initEngine({ backend });
+  });
+
+  it('gives x * w for a linear model (eps 0, no z^B)', () => {
+    const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2, 1] }), tf.layers.dense({ units: 3, useBias: false })] });
+    const x = tf.tensor4d([1, 2, 3, 4, 0.5, -1, 2, 0], [2, 2, 2, 1]);
+    const { heatmap } = explain(graphFromLayersModel(model), x, { epsilon: 0, zb: false, classes: [2, 0] });
+    const w = model.layers[1]!.getWeights()[0]!.arraySync() as number[][];
+    const expected = [1, 2, 3, 4].map((v, i) => v * w[i]![2]!).concat([0.5, -1, 2, 0].map((v, i) => v * w[i]![0]!));
+    values(heatmap).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+  });
+
+  it('conserves the explained logit in a bias-free ReLU net as eps -> 0', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 4, kernelSize: 3, activation: 'relu', useBias: false }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 5, activation: 'relu', useBias: false }),
+        tf.layers.dense({ units: 3, useBias: false }),
+      ],
+    });
+    const x = uniform([2, 6, 6, 2], seededRandom(1), 0, 1);
+    const { heatmap, logits } = explain(graphFromLayersModel(model), x, { epsilon: 1e-9, zb: false, classes: 'highest' });
+    const totals = values(tf.sum(heatmap, [1, 2, 3]));
+    const explained = values(tf.max(logits, -1));
+    totals.forEach((t, i) => expect(t).toBeCloseTo(explained[i]!, 4));
+  });
+
+  it("explains the lowest logit with classes 'lowest' (Selective ISNet as trained)", () => {
+    const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [3, 3, 1] }), tf.layers.dense({ units: 4, activation: 'relu' }), tf.layers.dense({ units: 6 })] });
+    const graph = graphFromLayersModel(model);
+    const x = uniform([5, 3, 3, 1], seededRandom(2), 0, 1);
+    const { classes, heatmap } = explain(graph, x, { quantity: 'selective', classes: 'lowest', zb: false });
+    expect(values(classes)).toEqual(values(tf.argMin(predictLogits(graph, x), -1)));
+    const byHand = explain(graph, x, { quantity: 'selective', classes: values(classes), zb: false });
+    expect(maxAbsDiff(heatmap, byHand.heatmap)).toBe(0);
+  });
+
+  it('gives the same heatmap for a fused-ReLU conv and separate ReLU layers', () => {
+    const fused = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }),
+        tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: 'relu' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3 }),
+      ],
+    });
+    const separate = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 3, kernelSize: 3, padding: 'same' }),
+        tf.layers.reLU(),
+        tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2 }),
+        tf.layers.activation({ activation: 'relu' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3 }),
+      ],
+    });
+    separate.setWeights(fused.getWeights());
+    const x = uniform([2, 6, 6, 1], seededRandom(3), 0, 1);
+    for (const zb of [false, true]) {
+      const a = explain(graphFromLayersModel(fused), x, { zb, classes: [0, 2] }).heatmap;
+      const b = explain(graphFromLayersModel(separate), x, { zb, classes: [0, 2] }).heatmap;
+      expect(maxAbsDiff(a, b)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('names an unsupported layer and why', () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3, activation: 'tanh' })] });
+    expect(() => graphFromLayersModel(model)).toThrow(UnsupportedLayerError);
+    expect(() => graphFromLayersModel(model)).toThrow(/layer '[^']+' \(Dense\): activation 'tanh' is not supported/);
+  });
+
+  it('leaks no tensors over repeated calls', () => {
+    const model = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [5, 5, 1], filters: 2, kernelSize: 3, activation: 'relu' }), tf.layers.flatten(), tf.layers.dense({ units: 3 })] });
+    const graph = graphFromLayersModel(model);
+    const x = uniform([2, 5, 5, 1], seededRandom(4), 0, 1);
+    const run = () => tf.tidy(() => explain(graph, x, { classes: 'highest', quantity: 'selective' }).heatmap.sum()).dispose();
+    run();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) run();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+/**
+ * A 3-layer ReLU MLP whose weights are the check's inputs, and an ISNet-style loss of its
+ * heatmap. The loss's weight gradient is second order through the LRP pass.
+ */
+function threeLayerCase(): GradCheckCase {
+  const weights: Tensor[] = [];
+  const dense = (i: number, relu: boolean): LrpNode => ({
+    name: `d${i}`,
+    className: 'Dense',
+    inputs: [i === 0 ? 'input' : `d${i - 1}`],
+    endsWithRelu: relu,
+    run: ([x], ctx) => {
+      const z = applyLinear({ kind: 'dense', kernel: () => weights[i] as tf.Tensor2D }, x!, weights[i]!);
+      return relu ? ctx.relu(z) : z;
+    },
+  });
+  const graph: LrpGraph = { input: 'input', output: 'd2', nodes: [dense(0, true), dense(1, true), dense(2, false)] };
+  const random = seededRandom(5);
+  const x = uniform([4, 6], random, 0, 1);
+  const background = tf.tensor2d([[1, 1, 0, 0, 0, 0]]);
+  const loss = (...w: Tensor[]): Scalar => {
+    weights.splice(0, 3, ...w);
+    const { heatmap } = explain(graph, x, { zb: false, classes: [0, 1, 2, 0], epsilon: 0.1 });
+    return tf.sum(tf.mul(tf.square(heatmap), background)) as Scalar;
+  };
+  return {
+    op: 'ISNet-style loss of a 3-layer ReLU net',
+    inputs: (r) => [uniform([6, 5], r, -0.5, 0.5), uniform([5, 4], r, -0.5, 0.5), uniform([4, 3], r, -0.5, 0.5)],
+    f: loss,
+    delta: 1e-3,
+  };
+}
+
+describe('the trap: LRP scaling only inside the heatmap pass', () => {
+  beforeAll(async () => {
+    await initEngine({ backend: 'cpu' });
+  });
+
+  it('weight gradients of a heatmap loss agree with finite differences', () => {
+    const result = checkGradient(threeLayerCase(), 1);
+    expect(result.error).toBeUndefined();
+    expect(result.relError).toBeLessThan(1e-2);
+  });
+
+  it('an always-scaled ReLU gradient gets them wrong (the check can fail)', () => {
+    // Keep the scaling on through the weight-gradient pass too: the forward ReLUs then pass
+    // a scaled derivative back, which is the defect the spec's "trap" describes.
+    const test = threeLayerCase();
+    const errorAt = (seed: number) => {
+      const w = test.inputs(seededRandom(seed));
+      const exact = withLrpScaling(() => tf.grads((...ws: Tensor[]) => test.f(...ws))(w));
+      // Along the first layer's weights only, where the error of the trap shows most.
+      const direction = w.map((t, i) => (i === 0 ? uniform(t.shape, seededRandom(seed + 100)) : tf.zerosLike(t)));
+      const analytic = exact.reduce((sum, g, i) => sum + tf.sum(tf.mul(g, direction[i]!)).dataSync()[0]!, 0);
+      const step = (sign: number) => test.f(...w.map((t, i) => tf.add(t, tf.mul(direction[i]!, sign * 1e-3)))).dataSync()[0]!;
+      const numeric = (step(1) - step(-1)) / 2e-3;
+      return Math.abs(analytic - numeric) / Math.abs(numeric);
+    };
+    const errors = [1, 2, 3, 4, 5].map(errorAt);
+    expect(Math.max(...errors)).toBeGreaterThan(0.05);
+  });
+});

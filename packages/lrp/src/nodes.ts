@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
+
+/** How a node runs: the ReLU to use (plain or LRP-aware) and batch-norm mode. */
+export interface ForwardContext {
+  relu: (z: Tensor) => Tensor;
+  training: boolean;
+}
+
+/** The linear map of a convolution or dense layer, for the z^B rule (weights as live tensors). */
+export type LinearMap =
+  | { kind: 'conv'; kernel: () => Tensor4D; bias?: () => Tensor; strides: [number, number]; padding: 'same' | 'valid'; dilation: [number, number] }
+  | { kind: 'dense'; kernel: () => Tensor2D; bias?: () => Tensor };
+
+export interface BatchNormParams {
+  gamma?: () => Tensor;
+  beta?: () => Tensor;
+  movingMean: () => Tensor;
+  movingVariance: () => Tensor;
+  epsilon: number;
+}
+
+/** One layer of an explainable network: its own ops, its inputs by name, and what z^B needs. */
+export interface LrpNode {
+  name: string;
+  className: string;
+  inputs: string[];
+  /** Whether the node ends with a ReLU (a ReLU layer, or a fused relu activation). */
+  endsWithRelu: boolean;
+  run(inputs: Tensor[], ctx: ForwardContext): Tensor;
+  /** Present on conv/dense nodes: their linear map (without the fused ReLU). */
+  linear?: LinearMap;
+  batchNorm?: BatchNormParams;
+  /** Output shape without the batch axis (for gradient taps on hidden activations). */
+  outputShape?: number[];
+  /** A shape-only transformation z^B can carry through (padding, flatten). */
+  reshapeOnly?: (x: Tensor) => Tensor;
+}
+
+export function applyLinear(map: LinearMap, x: Tensor, kernel: Tensor, bias?: Tensor): Tensor {
+  const y =
+    map.kind === 'conv'
+      ? tf.conv2d(x as Tensor4D, kernel as Tensor4D, map.strides, map.padding, 'NHWC', map.dilation)
+      : tf.matMul(x as Tensor2D, kernel as Tensor2D);
+  return bias ? tf.add(y, bias) : y;
+}
+
+/** Batch normalisation over the channel axis, with batch statistics in training mode. */
+export function applyBatchNorm(bn: BatchNormParams, x: Tensor, training: boolean): Tensor {
+  const { mean, variance } = training ? batchMoments(x) : { mean: bn.movingMean(), variance: bn.movingVariance() };
+  return tf.batchNorm(x, mean, variance, bn.beta?.(), bn.gamma?.(), bn.epsilon);
+}
+
+export function batchMoments(x: Tensor): { mean: Tensor; variance: Tensor } {
+  return tf.moments(x, [...Array(x.rank - 1).keys()]);
+}
