@@ -28,7 +28,7 @@ export function isnetLoss({ logits, labels, heatmapLoss, P }: IsnetLossInput): I
   if (logits.rank !== 2) throw new RangeError(`isnetLoss: logits must be [batch, classes], got [${logits.shape}]`);
   const [batch, classes] = logits.shape as [number, number];
   const expected = labels.rank === 1 ? [batch] : [batch, classes];
-  if (labels.rank > 2 || labels.shape.some((size, i) => size !== expected[i])) {
+  if (labels.rank !== expected.length || labels.shape.some((size, i) => size !== expected[i])) {
     throw new RangeError(`isnetLoss: labels [${labels.shape}] do not fit logits [${logits.shape}]: give [${batch}] indices or [${batch}, ${classes}] one-hot`);
   }
   return tf.tidy(() => {

@@ -111,5 +111,7 @@ describe('isnetLoss', () => {
   it('rejects labels that do not fit the logits', () => {
     expect(() => isnetLoss({ logits, labels: tf.tensor1d([0, 1, 1], 'int32'), heatmapLoss: heatmap, P: 0.5 })).toThrow(/labels \[3\] do not fit logits \[2,2\]/);
     expect(() => isnetLoss({ logits, labels: tf.ones([2, 3]), heatmapLoss: heatmap, P: 0.5 })).toThrow(RangeError);
+    expect(() => isnetLoss({ logits, labels: tf.scalar(1, 'int32'), heatmapLoss: heatmap, P: 0.5 })).toThrow(RangeError);
+    expect(() => isnetLoss({ logits, labels: tf.ones([2, 2, 1]), heatmapLoss: heatmap, P: 0.5 })).toThrow(RangeError);
   });
 });

@@ -22,10 +22,9 @@ function unary(op: string, fn: (x: Tensor) => Tensor, shape = [2, 5], low = -1, 
 type Shape4 = [number, number, number, number];
 
 function conv(op: string, xShape: Shape4, fShape: Shape4, strides: number, pad: 'same' | 'valid'): GradCheckCase {
-  const outShape = tf.conv2d(tf.zeros(xShape) as Tensor4D, tf.zeros(fShape) as Tensor4D, strides, pad).shape;
   return {
     op,
-    inputs: (r) => [uniform(xShape, r), uniform(fShape, r), uniform(outShape, r)],
+    inputs: (r) => [uniform(xShape, r), uniform(fShape, r), uniform(tf.conv2d(tf.zeros(xShape) as Tensor4D, tf.zeros(fShape) as Tensor4D, strides, pad).shape, r)],
     f: (x, filter, w) => readout(tf.conv2d(x as Tensor4D, filter as Tensor4D, strides, pad), w!),
   };
 }
@@ -140,5 +139,6 @@ export const GRAD_CHECK_CASES: GradCheckCase[] = [
     f: (logits) => tf.mul(softmaxCrossEntropy(tf.oneHot([0, 3, 4], 5), logits!), tf.sum(tf.square(logits!))) as Scalar,
   },
   unary('global average pool', (x) => tf.mean(x, [1, 2]), [2, 3, 3, 2]),
+  unary('where', (x) => tf.where(tf.greater(x, 0), tf.square(x), tf.mul(x, 3)), [2, 6], 0.2, 1),
   unary('concat + pad + reshape', (x) => tf.reshape(tf.concat([tf.pad(x, [[0, 0], [1, 1]]), tf.abs(x)], 1), [-1]), [2, 3], 0.2, 1),
 ];
