@@ -18,7 +18,7 @@ describe('isnet-bench', () => {
   it('names an unknown command and the choices', async () => {
     const io = capture();
     expect(await runCli(['trian'], io)).toBe(2);
-    expect(io.stderr).toEqual(["isnet-bench: unknown command 'trian'; commands: doctor, gradcheck, conformance"]);
+    expect(io.stderr).toEqual(["isnet-bench: unknown command 'trian'; commands: doctor, gradcheck, conformance, data"]);
   });
 
   it('gives one error line for an unknown backend', async () => {
@@ -74,5 +74,19 @@ describe('isnet-bench conformance', () => {
     const io = capture();
     expect(await runCli(['conformance', '/nonexistent/x.json'], io)).toBe(2);
     expect(io.stderr[0]).toMatch(/^isnet-bench conformance: \/nonexistent\/x.json: cannot read as JSON/);
+  });
+});
+
+describe('isnet-bench data', () => {
+  it('names a directory that is not a dataset', async () => {
+    const io = capture();
+    expect(await runCli(['data', 'inspect', '/nonexistent'], io)).toBe(2);
+    expect(io.stderr).toEqual(['isnet-bench data: /nonexistent/dataset.json: missing: not a dataset directory, or its build did not finish']);
+  });
+
+  it('names an unknown dataset kind and the kinds', async () => {
+    const io = capture();
+    expect(await runCli(['data', 'build', 'cifar', '--out', '/tmp/never'], io)).toBe(2);
+    expect(io.stderr[0]).toMatch(/cifar: unknown dataset kind \(kinds: mnist-bias, fashion-bias, chest-synth, chest-manifest\)/);
   });
 });

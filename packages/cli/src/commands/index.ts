@@ -1,9 +1,10 @@
 import type { Command } from './command.js';
 import { conformance } from './conformance.js';
+import { data } from './data.js';
 import { doctor } from './doctor.js';
 import { gradcheck } from './gradcheck.js';
 
 export type { Command } from './command.js';
 
 /** Every subcommand, in the order `isnet-bench --help` lists them. */
-export const COMMANDS: Command[] = [doctor, gradcheck, conformance];
+export const COMMANDS: Command[] = [doctor, gradcheck, conformance, data];
