@@ -139,6 +139,7 @@ export const GRAD_CHECK_CASES: GradCheckCase[] = [
     f: (logits) => tf.mul(softmaxCrossEntropy(tf.oneHot([0, 3, 4], 5), logits!), tf.sum(tf.square(logits!))) as Scalar,
   },
   unary('global average pool', (x) => tf.mean(x, [1, 2]), [2, 3, 3, 2]),
+  unary('tile (batch-norm statistics)', (x) => tf.tile(x, [3, 4, 2]), [1, 2, 3]),
   unary('where', (x) => tf.where(tf.greater(x, 0), tf.square(x), tf.mul(x, 3)), [2, 6], 0.2, 1),
   unary('concat + pad + reshape', (x) => tf.reshape(tf.concat([tf.pad(x, [[0, 0], [1, 1]]), tf.abs(x)], 1), [-1]), [2, 3], 0.2, 1),
 ];

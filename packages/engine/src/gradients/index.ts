@@ -6,6 +6,8 @@ import { depthwiseBackpropFilterGradConfig, depthwiseBackpropInputGradConfig } f
 import { eluGradGradConfig } from './elu-grad-grad.js';
 import { avgPoolGradGradConfig, maxPoolGradGradConfig } from './pool-grad-grads.js';
 import { resizeBilinearGradGradConfig, resizeNearestNeighborGradGradConfig } from './resize-grad-grads.js';
+import { batchNormGradConfig } from './batch-norm-grad.js';
+import { tileGradConfig } from './tile-grad.js';
 import { eluGradConfig, expGradConfig, powGradConfig, sigmoidGradConfig, softmaxGradConfig, tanhGradConfig } from './saved-input-grads.js';
 
 /** Gradients of gradient kernels that stock TF.js lacks (second order would throw). */
@@ -31,6 +33,11 @@ export const CORRECTED_GRADIENTS: GradConfig[] = [
   powGradConfig,
 ];
 
+/** Gradients whose stock version is correct but far too slow for training. */
+export const FASTER_GRADIENTS: GradConfig[] = [tileGradConfig, batchNormGradConfig];
+
+const ALL = [...MISSING_GRADIENTS, ...CORRECTED_GRADIENTS, ...FASTER_GRADIENTS];
+
 let registered: string[] | undefined;
 
 /** Registers every gradient above once (global to TF.js, independent of the backend). */
@@ -38,11 +45,11 @@ export function registerGradients(): string[] {
   if (registered) return registered;
   const quiet = silenceOverrideWarnings();
   try {
-    for (const config of [...MISSING_GRADIENTS, ...CORRECTED_GRADIENTS]) tf.registerGradient(config);
+    for (const config of ALL) tf.registerGradient(config);
   } finally {
     quiet.restore();
   }
-  registered = [...MISSING_GRADIENTS, ...CORRECTED_GRADIENTS].map((c) => c.kernelName);
+  registered = ALL.map((c) => c.kernelName);
   return registered;
 }
 
