@@ -11,7 +11,8 @@ function help(): string {
     '',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'environment: ISNET_BACKEND=tensorflow|wasm|cpu forces a backend',
+    'environment: ISNET_BACKEND=tensorflow|wasm|cpu forces a backend; ISNET_NATIVE=0 disables the native',
+    '             CPU kernels (wasm); ISNET_NATIVE_THREADS=N sets their thread count',
   ].join('\n');
 }
 

@@ -1,4 +1,5 @@
-export { DataError, type DataErrorCode, type Log } from './errors.js';
+export { DataError, describeIssues, type DataErrorCode, type Log } from './errors.js';
+export { writeFileAtomic } from './atomic-file.js';
 export { Rng, deriveSeed } from './prng.js';
 export { parseIdx, readIdxFile, encodeIdx, type IdxArray, type IdxExpectation } from './idx.js';
 export {

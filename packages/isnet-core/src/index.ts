@@ -11,3 +11,4 @@ export { isnetLoss, type IsnetLoss, type IsnetLossInput } from './isnet-loss.js'
 export { HeatmapSumStats, type TunedTargets } from './tuning.js';
 export { MaskError, validateMasks } from './masks.js';
 export { IsnetLossParams, IsnetParamsError, parseIsnetLossParams, type IsnetLossParamsInput } from './params.js';
+export { LrpSettings } from './lrp-settings.js';

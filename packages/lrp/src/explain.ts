@@ -5,8 +5,8 @@ import { runGraph } from './forward.js';
 import { lrpRelu, withLrpScaling } from './lrp-relu.js';
 import { findFirstBlock, zbRelevance } from './zb-rule.js';
 
-/** Which class each image's heatmap explains. */
-export type ExplainedClass = 'label' | 'lowest' | 'highest' | number[] | Tensor;
+/** Which class each image's heatmap explains; a function picks from the logits (int32 [batch]). */
+export type ExplainedClass = 'label' | 'lowest' | 'highest' | number[] | Tensor | ((logits: Tensor) => Tensor);
 
 export interface ExplainOptions {
   /** 'logit': the chosen logit; 'selective': eta_c = log(p_c + e_s) - log(1 - p_c + e_s). */
@@ -25,6 +25,8 @@ export interface ExplainOptions {
   hiddenLayers?: string[];
   /** Batch norm with batch statistics (default false: running statistics). */
   training?: boolean;
+  /** In training mode, also update batch norms' running statistics from this batch. */
+  updateStatistics?: boolean;
 }
 
 export interface Explanation {
@@ -71,7 +73,7 @@ export function explain(graph: LrpGraph, x: Tensor, options: ExplainOptions = {}
   const quantity = (...inputs: Tensor[]) => {
     const tapTensors = block ? inputs : inputs.slice(1);
     const input = block ? x : inputs[0]!;
-    const outputs = runGraph(graph, input, { relu, training }, new Map(tapNames.map((name, i) => [name, tapTensors[i]!])));
+    const outputs = runGraph(graph, input, { relu, training, updateStatistics: options.updateStatistics }, new Map(tapNames.map((name, i) => [name, tapTensors[i]!])));
     logits = tf.keep(outputs.get(graph.output)!);
     classes = tf.keep(chooseClasses(logits, options));
     for (const name of tapNames) activations.set(name, tf.keep(outputs.get(name)!));
@@ -105,6 +107,7 @@ function chooseClasses(logits: Tensor, options: ExplainOptions): Tensor {
   const choice = options.classes ?? 'label';
   if (choice === 'lowest') return tf.argMin(logits, -1);
   if (choice === 'highest') return tf.argMax(logits, -1);
+  if (typeof choice === 'function') return tf.cast(choice(logits), 'int32');
   const given = choice === 'label' ? options.labels : choice;
   if (given === undefined) throw new Error("explaining the 'label' class needs labels");
   const t = given instanceof tf.Tensor ? tf.cast(given, 'int32') : tf.tensor1d(given, 'int32');
@@ -119,11 +122,13 @@ function chooseClasses(logits: Tensor, options: ExplainOptions): Tensor {
 export function explainEveryClass(graph: LrpGraph, x: Tensor, options: Omit<ExplainOptions, 'classes' | 'labels' | 'quantity' | 'hiddenLayers'> = {}): { logits: Tensor; heatmaps: Tensor } {
   const batch = x.shape[0]!;
   const first = explain(graph, x, { ...options, classes: new Array(batch).fill(0) });
+  // Running statistics move once per batch, not once per class.
+  const rest = { ...options, updateStatistics: false };
   const classCount = first.logits.shape[1]!;
   const maps = [first.heatmap];
   first.classes.dispose();
   for (let c = 1; c < classCount; c++) {
-    const e = explain(graph, x, { ...options, classes: new Array(batch).fill(c) });
+    const e = explain(graph, x, { ...rest, classes: new Array(batch).fill(c) });
     e.logits.dispose();
     e.classes.dispose();
     maps.push(e.heatmap);

@@ -23,7 +23,7 @@ export function runGraph(graph: LrpGraph, x: Tensor, ctx: ForwardContext, taps: 
   return outputs;
 }
 
-/** Plain prediction: logits with true ReLUs. */
-export function predictLogits(graph: LrpGraph, x: Tensor, training = false): Tensor {
-  return tf.tidy(() => runGraph(graph, x, { relu: tf.relu, training }).get(graph.output)!);
+/** Logits with true ReLUs (inference mode unless `training`). */
+export function predictLogits(graph: LrpGraph, x: Tensor, mode: Pick<ForwardContext, 'training' | 'updateStatistics'> = { training: false }): Tensor {
+  return tf.tidy(() => runGraph(graph, x, { relu: tf.relu, ...mode }).get(graph.output)!);
 }

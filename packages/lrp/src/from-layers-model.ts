@@ -13,7 +13,7 @@ export class UnsupportedLayerError extends Error {
 type AnyLayer = tf.layers.Layer & Record<string, unknown>;
 type LayerVariable = { read(): tf.Variable };
 
-const read = (layer: AnyLayer, field: string) => {
+const read = (layer: AnyLayer, field: string): (() => tf.Variable) | undefined => {
   const v = layer[field] as LayerVariable | null | undefined;
   return v ? () => v.read() : undefined;
 };
@@ -73,8 +73,9 @@ function toNode(layer: AnyLayer, inputs: string[], isOutput: boolean): LrpNode {
         movingMean: read(layer, 'movingMean')!,
         movingVariance: read(layer, 'movingVariance')!,
         epsilon: layer['epsilon'] as number,
+        momentum: layer['momentum'] as number,
       };
-      return { ...base, endsWithRelu: false, batchNorm: bn, run: ([x], ctx) => applyBatchNorm(bn, x!, ctx.training) };
+      return { ...base, endsWithRelu: false, batchNorm: bn, run: ([x], ctx) => applyBatchNorm(bn, x!, ctx) };
     }
     case 'ReLU': {
       if (layer['maxValue'] != null) throw new UnsupportedLayerError(layer, 'a capped ReLU (maxValue) is not a ReLU for LRP');

@@ -5,3 +5,4 @@ export { graphFromLayersModel, UnsupportedLayerError, type LrpGraph } from './fr
 export { predictLogits, runGraph } from './forward.js';
 export { lrpRelu, stopGradient, withLrpScaling } from './lrp-relu.js';
 export type { LrpNode, ForwardContext } from './nodes.js';
+export { EVALUATION_LRP, LrpClassifier } from './classifier.js';

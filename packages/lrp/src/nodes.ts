@@ -5,6 +5,8 @@ import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 export interface ForwardContext {
   relu: (z: Tensor) => Tensor;
   training: boolean;
+  /** In training mode, move batch norms' running statistics towards this batch's. */
+  updateStatistics?: boolean;
 }
 
 /** The linear map of a convolution or dense layer, for the z^B rule (weights as live tensors). */
@@ -15,9 +17,11 @@ export type LinearMap =
 export interface BatchNormParams {
   gamma?: () => Tensor;
   beta?: () => Tensor;
-  movingMean: () => Tensor;
-  movingVariance: () => Tensor;
+  movingMean: () => tf.Variable;
+  movingVariance: () => tf.Variable;
   epsilon: number;
+  /** Keras convention: running = momentum * running + (1 - momentum) * batch. */
+  momentum: number;
 }
 
 /** One layer of an explainable network: its own ops, its inputs by name, and what z^B needs. */
@@ -46,9 +50,19 @@ export function applyLinear(map: LinearMap, x: Tensor, kernel: Tensor, bias?: Te
 }
 
 /** Batch normalisation over the channel axis, with batch statistics in training mode. */
-export function applyBatchNorm(bn: BatchNormParams, x: Tensor, training: boolean): Tensor {
-  const { mean, variance } = training ? batchMoments(x) : { mean: bn.movingMean(), variance: bn.movingVariance() };
+export function applyBatchNorm(bn: BatchNormParams, x: Tensor, ctx: Pick<ForwardContext, 'training' | 'updateStatistics'>): Tensor {
+  const { mean, variance } = ctx.training ? batchMoments(x) : { mean: bn.movingMean(), variance: bn.movingVariance() };
+  if (ctx.training && ctx.updateStatistics) updateRunningStatistics(bn, mean, variance);
   return tf.batchNorm(x, mean, variance, bn.beta?.(), bn.gamma?.(), bn.epsilon);
+}
+
+function updateRunningStatistics(bn: BatchNormParams, mean: Tensor, variance: Tensor): void {
+  tf.tidy(() => {
+    const toward = (running: tf.Variable, batch: Tensor) =>
+      running.assign(tf.add(tf.mul(running, bn.momentum), tf.mul(batch, 1 - bn.momentum)));
+    toward(bn.movingMean(), mean);
+    toward(bn.movingVariance(), variance);
+  });
 }
 
 export function batchMoments(x: Tensor): { mean: Tensor; variance: Tensor } {

@@ -26,6 +26,7 @@ gradient check of every op the suite uses on the chosen backend.
     io.out(`tfjs        ${engine.tfjsVersion}`);
     io.out(`backend     ${engine.backend} (${engine.reason})`);
     io.out(table([['backend', 'available', 'detail'], ...engine.probes.map((p) => [p.name, p.available ? 'yes' : 'no', p.detail])]));
+    io.out(`native      ${engine.native.ok ? `in use: ${engine.native.threads} threads, ${engine.native.microKernel} micro-kernel` : `not used: ${engine.native.reason}`}`);
     io.out(`kernels     ${engine.kernels.join(', ')}`);
     io.out(`gradients   ${engine.gradients.join(', ')}`);
     const failed = secondOrder.results.filter((r) => !r.pass);

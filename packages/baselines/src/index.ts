@@ -1,0 +1,3 @@
+import '@isnet-bench/engine';
+
+export { createStandardClassifier } from './standard.js';

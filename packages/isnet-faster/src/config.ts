@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { IsnetLossParams, LrpSettings } from '@isnet-bench/isnet-core';
+
+const Targets = z.strictObject({ C1: z.number().gt(0), C2: z.number().gt(0) }).refine((t) => t.C2 > t.C1, { message: 'C2 must be greater than C1' });
+
+/** LRP deep supervision: hidden layers whose relevance is also optimised, with their own C1/C2. */
+export const DeepSupervision = z.strictObject({
+  /** Layer names (each ending with a ReLU), e.g. a backbone's supervisedLayers. */
+  layers: z.array(z.string().min(1)).min(1),
+  /** Foreground targets per layer, in `layers` order; default: the input heatmap's C1/C2. */
+  targets: z.array(Targets).optional(),
+});
+
+export const FasterIsnetConfig = z
+  .strictObject({
+    loss: IsnetLossParams.default(IsnetLossParams.parse({})),
+    lrp: LrpSettings.default(LrpSettings.parse({})),
+    /** Selective ISNet's explained class: 'lowest' as published; 'highest' and 'label' as options. */
+    explainedClass: z.enum(['lowest', 'highest', 'label']).default('lowest'),
+    deepSupervision: DeepSupervision.optional(),
+  })
+  .refine((c) => !c.deepSupervision?.targets || c.deepSupervision.targets.length === c.deepSupervision.layers.length, {
+    message: 'deepSupervision.targets needs one {C1, C2} per supervised layer',
+    path: ['deepSupervision', 'targets'],
+  });
+export type FasterIsnetConfig = z.output<typeof FasterIsnetConfig>;
+export type FasterIsnetConfigInput = z.input<typeof FasterIsnetConfig>;

@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs';
+import { isnetLoss } from '@isnet-bench/isnet-core';
+import type { LrpClassifier } from '@isnet-bench/lrp';
+import type { Method } from '@isnet-bench/training';
+import { FasterIsnetConfig, type FasterIsnetConfigInput } from './config.js';
+import { heatmapObjective } from './heatmap-objective.js';
+
+/**
+ * The ablation "ISNet Softmax Grad*Input": the heatmap is x times the plain gradient (no LRP)
+ * of the batch mean of the highest softmax probability. Shows what LRP adds.
+ */
+export function createGradInputIsnet(classifier: LrpClassifier, input: FasterIsnetConfigInput = {}): Method {
+  const config = FasterIsnetConfig.parse(input);
+  if (config.deepSupervision) throw new Error('the Grad*Input ablation has no deep-supervision variant');
+  return {
+    name: 'grad-input',
+    needsMasks: true,
+    config: { ...config },
+    ...classifier.methodMembers(),
+    loss(batch) {
+      let logits: Tensor | undefined;
+      const quantity = (x: Tensor) => {
+        logits = tf.keep(classifier.trainingLogits(x));
+        return tf.mean(tf.max(tf.softmax(logits), -1)) as tf.Scalar;
+      };
+      const heatmap = tf.mul(batch.images, tf.grad(quantity)(batch.images));
+      const kept = logits!;
+      logits = tf.clone(kept);
+      kept.dispose();
+      const loss = heatmapObjective({ heatmap, hidden: [] }, batch.masks, config);
+      const { classification, total } = isnetLoss({ logits, labels: batch.labels, heatmapLoss: loss, P: config.loss.P });
+      return { total, parts: { classification, heatmap: loss } };
+    },
+  };
+}

@@ -1,0 +1,8 @@
+import '@isnet-bench/engine';
+
+export { DeepSupervision, FasterIsnetConfig, type FasterIsnetConfigInput } from './config.js';
+export { createGradInputIsnet } from './grad-input.js';
+export { heatmapObjective } from './heatmap-objective.js';
+export { stochasticClasses } from './isnet-method.js';
+export { createSelectiveIsnet } from './selective.js';
+export { createStochasticIsnet } from './stochastic.js';

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs';
+import type { Batch } from '@isnet-bench/data';
+import { isnetLoss } from '@isnet-bench/isnet-core';
+import type { ExplainedClass, LrpClassifier } from '@isnet-bench/lrp';
+import type { Method } from '@isnet-bench/training';
+import type { FasterIsnetConfig } from './config.js';
+import { heatmapObjective } from './heatmap-objective.js';
+
+/** How a Faster ISNet picks the explained quantity and class for one batch. */
+export interface Explained {
+  quantity: 'logit' | 'selective';
+  classes: (batch: Batch, step: { epoch: number; batchIndex: number }) => ExplainedClass;
+}
+
+/**
+ * A Faster ISNet: one LRP-Flex heatmap per image (whatever the number of classes), from the
+ * same forward pass that gives the classification logits; loss (1 - P) CE + P heatmap loss.
+ */
+export function fasterIsnetMethod(name: string, classifier: LrpClassifier, config: FasterIsnetConfig, explained: Explained): Method {
+  return {
+    name,
+    needsMasks: true,
+    config: { ...config },
+    ...classifier.methodMembers(),
+    loss(batch, step) {
+      const explanation = classifier.explainForTraining(batch.images, {
+        ...config.lrp,
+        quantity: explained.quantity,
+        classes: explained.classes(batch, step),
+        labels: batch.labels,
+        hiddenLayers: config.deepSupervision?.layers,
+      });
+      const heatmap = heatmapObjective(explanation, batch.masks, config);
+      const { classification, total } = isnetLoss({ logits: explanation.logits, labels: batch.labels, heatmapLoss: heatmap, P: config.loss.P });
+      return { total, parts: { classification, heatmap } };
+    },
+  };
+}
+
+/** Stochastic ISNet's class per image: the highest logit with probability 1/2, else another class uniformly. */
+export function stochasticClasses(logits: Tensor, coin: Tensor, draw: Tensor): Tensor {
+  return tf.tidy(() => {
+    const classes = logits.shape[1]!;
+    const highest = tf.cast(tf.argMax(logits, -1), 'int32');
+    // other = highest + 1 + floor(draw * (C - 1)) mod C: uniform over the C - 1 other classes.
+    const offset = tf.add(tf.cast(tf.floor(tf.mul(draw, classes - 1)), 'int32'), 1);
+    const other = tf.mod(tf.add(highest, offset), classes);
+    return tf.where(tf.less(coin, 0.5), highest, other);
+  });
+}

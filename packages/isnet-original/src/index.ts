@@ -1,0 +1,3 @@
+import '@isnet-bench/engine';
+
+export { createOriginalIsnet, OriginalIsnetConfig, type OriginalIsnetConfigInput } from './original.js';

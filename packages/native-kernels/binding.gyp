@@ -1,0 +1,23 @@
+{
+  "targets": [
+    {
+      "target_name": "isnet_native_kernels",
+      "sources": [
+        "native/addon.cc",
+        "native/conv.cc",
+        "native/gemm.cc",
+        "native/matmul.cc",
+        "native/thread_pool.cc"
+      ],
+      "defines": ["NAPI_VERSION=8"],
+      # Exceptions carry argument and allocation errors to the N-API boundary (node-gyp's
+      # defaults disable them). -march stays at the portable baseline: the AVX2+FMA
+      # micro-kernel is compiled separately and chosen at run time. -ffp-contract=fast lets
+      # multiply-adds become FMAs (one rounding instead of two); unlike -ffast-math it never
+      # reorders sums, and -fno-math-errno only drops errno updates from libm calls.
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-O3", "-fexceptions", "-fno-math-errno", "-ffp-contract=fast"]
+    }
+  ]
+}

@@ -1,0 +1,236 @@
+// N-API bindings. Kernels receive the wasm backend's heap (a Uint8Array over its memory, plain
+// or shared) plus byte offsets of their tensors, and write the output in place, so no tensor
+// data is copied between wasm and native memory. Every offset is bounds-checked against the
+// heap: a wrong offset must raise a JS error, not corrupt the wasm heap.
+#include <node_api.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "context.h"
+#include "conv.h"
+#include "gemm.h"
+#include "matmul.h"
+#include "napi_util.h"
+
+namespace {
+
+using namespace isnet;
+using namespace isnet::napi;
+
+Context& context_of(napi_env env) {
+  void* data = nullptr;
+  check(env, napi_get_instance_data(env, &data));
+  return *static_cast<Context*>(data);
+}
+
+// Reads the fused bias/activation fields; offsets of -1 mean "absent".
+Epilogue read_epilogue(const Fields& fields, const Heap& heap, int64_t columns) {
+  Epilogue epilogue;
+  const int64_t code = fields.integer("activation");
+  if (code < 0 || code > static_cast<int64_t>(Activation::kElu)) {
+    throw std::invalid_argument("unknown activation code " + std::to_string(code));
+  }
+  epilogue.activation = static_cast<Activation>(code);
+  epilogue.leaky_alpha = fields.number("leakyreluAlpha");
+  const auto vector = [&](const char* offset_name, const char* per_column_name) {
+    ColumnVector result;
+    if (fields.integer(offset_name) < 0) return result;
+    result.per_column = fields.boolean(per_column_name);
+    result.data = heap.floats(fields, offset_name, result.per_column ? columns : 1);
+    return result;
+  };
+  epilogue.bias = vector("bias", "biasPerColumn");
+  epilogue.prelu_alpha = vector("preluAlpha", "preluPerColumn");
+  if (epilogue.activation == Activation::kPrelu && epilogue.prelu_alpha.data == nullptr) {
+    throw std::invalid_argument("prelu activation needs preluAlpha");
+  }
+  return epilogue;
+}
+
+ConvGeometry read_geometry(const Fields& fields) {
+  ConvGeometry g;
+  g.batch = fields.count("batch");
+  g.in_h = fields.count("inHeight");
+  g.in_w = fields.count("inWidth");
+  g.in_c = fields.count("inChannels");
+  g.out_h = fields.count("outHeight");
+  g.out_w = fields.count("outWidth");
+  g.out_c = fields.count("outChannels");
+  g.filter_h = fields.count("filterHeight");
+  g.filter_w = fields.count("filterWidth");
+  g.stride_h = fields.count("strideHeight", 1);
+  g.stride_w = fields.count("strideWidth", 1);
+  g.dilation_h = fields.count("dilationHeight", 1);
+  g.dilation_w = fields.count("dilationWidth", 1);
+  g.pad_top = fields.integer("padTop");
+  g.pad_left = fields.integer("padLeft");
+  return g;
+}
+
+int64_t input_size(const ConvGeometry& g) { return elements({g.batch, g.in_h, g.in_w, g.in_c}); }
+int64_t output_size(const ConvGeometry& g) {
+  return elements({g.batch, g.out_h, g.out_w, g.out_c});
+}
+int64_t filter_size(const ConvGeometry& g) {
+  return elements({g.filter_h, g.filter_w, g.in_c, g.out_c});
+}
+
+// conv2d(heap, {x, filter, out, <geometry>, <epilogue>})
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const ConvGeometry g = read_geometry(fields);
+    const Epilogue epilogue = read_epilogue(fields, heap, g.out_c);
+    conv2d(context_of(env), g, heap.floats(fields, "x", input_size(g)),
+           heap.floats(fields, "filter", filter_size(g)),
+           heap.floats(fields, "out", output_size(g)), epilogue);
+    return undefined(env);
+  });
+}
+
+// conv2dBackpropInput(heap, {dy, filter, out, <geometry>})
+napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const ConvGeometry g = read_geometry(fields);
+    conv2d_backprop_input(context_of(env), g, heap.floats(fields, "dy", output_size(g)),
+                          heap.floats(fields, "filter", filter_size(g)),
+                          heap.floats(fields, "out", input_size(g)));
+    return undefined(env);
+  });
+}
+
+// conv2dBackpropFilter(heap, {x, dy, out, <geometry>})
+napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const ConvGeometry g = read_geometry(fields);
+    conv2d_backprop_filter(context_of(env), g, heap.floats(fields, "x", input_size(g)),
+                           heap.floats(fields, "dy", output_size(g)),
+                           heap.floats(fields, "out", filter_size(g)));
+    return undefined(env);
+  });
+}
+
+// batchMatMul(heap, {a, b, out, m, n, k, transposeA, transposeB, aBatches, bBatches,
+//                    aBatch, bBatch, <epilogue>})
+napi_value BatchMatMul(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    BatchMatMulProblem p;
+    p.m = fields.count("m");
+    p.n = fields.count("n");
+    p.k = fields.count("k");
+    p.transpose_a = fields.boolean("transposeA");
+    p.transpose_b = fields.boolean("transposeB");
+    const int64_t a_batches = fields.count("aBatches");
+    p.b_batches = fields.count("bBatches");
+    size_t batches = 0;
+    size_t b_length = 0;
+    p.a_batch = fields.int32_array("aBatch", &batches);
+    p.b_batch = fields.int32_array("bBatch", &b_length);
+    if (b_length != batches) throw std::invalid_argument("aBatch and bBatch differ in length");
+    p.batches = static_cast<int64_t>(batches);
+    for (int64_t i = 0; i < p.batches; ++i) {
+      if (p.a_batch[i] < 0 || p.a_batch[i] >= a_batches || p.b_batch[i] < 0 ||
+          p.b_batch[i] >= p.b_batches) {
+        throw std::out_of_range("batch index out of range");
+      }
+    }
+    p.epilogue = read_epilogue(fields, heap, p.n);
+    p.a = heap.floats(fields, "a", elements({a_batches, p.m, p.k}));
+    p.b = heap.floats(fields, "b", elements({p.b_batches, p.k, p.n}));
+    p.out = heap.floats(fields, "out", elements({p.batches, p.m, p.n}));
+    batch_matmul(context_of(env), p);
+    return undefined(env);
+  });
+}
+
+// setThreads(n): resizes the pool; returns the new thread count.
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 1);
+    int32_t threads = 0;
+    check(env, napi_get_value_int32(env, args[0], &threads));
+    if (threads < 1 || threads > 1024) throw std::out_of_range("threads must be in [1, 1024]");
+    Context& context = context_of(env);
+    context.set_threads(threads);
+    napi_value result;
+    check(env, napi_create_int32(env, context.threads(), &result));
+    return result;
+  });
+}
+
+// microKernel(): the micro-kernel in use.
+napi_value CurrentMicroKernel(napi_env env, napi_callback_info) {
+  return guarded(env, [&] { return js_string(env, micro_kernel_name()); });
+}
+
+// microKernels(): the micro-kernels this CPU supports, fastest first.
+napi_value MicroKernels(napi_env env, napi_callback_info) {
+  return guarded(env, [&] {
+    const std::vector<std::string> names = supported_micro_kernels();
+    napi_value result;
+    check(env, napi_create_array_with_length(env, names.size(), &result));
+    for (size_t i = 0; i < names.size(); ++i) {
+      check(env, napi_set_element(env, result, static_cast<uint32_t>(i), js_string(env, names[i])));
+    }
+    return result;
+  });
+}
+
+// selectMicroKernel(name): switches the micro-kernel for the whole process (for tests).
+napi_value SelectMicroKernel(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 1);
+    size_t length = 0;
+    check(env, napi_get_value_string_utf8(env, args[0], nullptr, 0, &length));
+    std::string name(length, '\0');
+    check(env, napi_get_value_string_utf8(env, args[0], name.data(), length + 1, &length));
+    if (!select_micro_kernel(name)) {
+      throw std::invalid_argument("micro-kernel '" + name + "' is unknown or unsupported by this CPU");
+    }
+    return undefined(env);
+  });
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  return guarded(env, [&] {
+    // One pool per Node environment (main thread or worker); JS sets the thread count.
+    auto* context = new Context(1);
+    check(env, napi_set_instance_data(
+                   env, context,
+                   [](napi_env, void* data, void*) { delete static_cast<Context*>(data); },
+                   nullptr));
+    const napi_property_descriptor properties[] = {
+        {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+        {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr,
+         napi_enumerable, nullptr},
+        {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr,
+         napi_enumerable, nullptr},
+        {"batchMatMul", nullptr, BatchMatMul, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+        {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+        {"microKernel", nullptr, CurrentMicroKernel, nullptr, nullptr, nullptr, napi_enumerable,
+         nullptr},
+        {"microKernels", nullptr, MicroKernels, nullptr, nullptr, nullptr, napi_enumerable,
+         nullptr},
+        {"selectMicroKernel", nullptr, SelectMicroKernel, nullptr, nullptr, nullptr,
+         napi_enumerable, nullptr},
+    };
+    check(env, napi_define_properties(env, exports, sizeof properties / sizeof properties[0],
+                                      properties));
+    return exports;
+  });
+}

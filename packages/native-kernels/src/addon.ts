@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** A convolution's shape, as backend_util.computeConv2DInfo gives it (native/conv.h). */
+export interface ConvGeometryArgs {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/**
+ * Bias and activation applied as each output tile is written (native/epilogue.h). bias and
+ * preluAlpha are byte offsets in the heap, -1 when absent; a vector is either one value per
+ * output column (channel) or a single value for all.
+ */
+export interface EpilogueArgs {
+  /** tfjs-backend-wasm's FusableActivation code. */
+  activation: number;
+  leakyreluAlpha: number;
+  bias: number;
+  biasPerColumn: boolean;
+  preluAlpha: number;
+  preluPerColumn: boolean;
+}
+
+/**
+ * The compiled addon (native/addon.cc). Every kernel takes the wasm heap as a Uint8Array and
+ * the byte offsets of its tensors in it, and writes its output in place.
+ */
+export interface NativeAddon {
+  conv2d(heap: Uint8Array, args: ConvGeometryArgs & EpilogueArgs & { x: number; filter: number; out: number }): void;
+  conv2dBackpropInput(heap: Uint8Array, args: ConvGeometryArgs & { dy: number; filter: number; out: number }): void;
+  conv2dBackpropFilter(heap: Uint8Array, args: ConvGeometryArgs & { x: number; dy: number; out: number }): void;
+  batchMatMul(
+    heap: Uint8Array,
+    args: EpilogueArgs & {
+      a: number;
+      b: number;
+      out: number;
+      m: number;
+      n: number;
+      k: number;
+      transposeA: boolean;
+      transposeB: boolean;
+      aBatches: number;
+      bBatches: number;
+      /** For each output batch, the batch of a (and of b) it reads: resolves broadcasting. */
+      aBatch: Int32Array;
+      bBatch: Int32Array;
+    },
+  ): void;
+  /** Resizes the thread pool; returns the new thread count. */
+  setThreads(threads: number): number;
+  /** The micro-kernel in use, by default the fastest this CPU supports. */
+  microKernel(): string;
+  /** The micro-kernels this CPU supports, fastest first: 'avx512f', 'avx2+fma', 'generic'. */
+  microKernels(): string[];
+  /** Switches the micro-kernel for the whole process; for tests that compare them all. */
+  selectMicroKernel(name: string): void;
+}
+
+const ADDON_PATH = fileURLToPath(new URL('../build/Release/isnet_native_kernels.node', import.meta.url));
+const FAILURE_LOG = fileURLToPath(new URL('../build/build-failure.log', import.meta.url));
+
+/** Loads the compiled addon, or throws an Error that says why it is unavailable. */
+export function requireAddon(): NativeAddon {
+  if (!existsSync(ADDON_PATH)) {
+    const hint = existsSync(FAILURE_LOG)
+      ? `the install-time build failed, see ${FAILURE_LOG}`
+      : 'build it with `npm run build:native -w @isnet-bench/native-kernels`';
+    throw new Error(`native addon not built (${ADDON_PATH} is missing): ${hint}`);
+  }
+  return createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+}

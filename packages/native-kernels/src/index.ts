@@ -1,0 +1,2 @@
+export { loadNativeKernels, setNativeThreads, NATIVE_ENV, NATIVE_THREADS_ENV, type NativeStatus } from './native.js';
+export { registerNativeKernels, unregisterNativeKernels, NATIVE_KERNEL_NAMES } from './register.js';

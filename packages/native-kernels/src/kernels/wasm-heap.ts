@@ -1,0 +1,45 @@
+import type { TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * Byte offset of a tensor's data in the wasm heap. Offsets stay valid when the wasm memory
+ * grows; only views of the memory are invalidated.
+ */
+export function heapOffset(backend: BackendWasm, tensor: TensorInfo): number {
+  return backend.dataIdMap.get(tensor.dataId).memoryOffset;
+}
+
+/**
+ * The whole wasm heap as bytes. Take it only after makeOutput: allocating the output can grow
+ * the wasm memory, which detaches the previous buffer (emscripten then replaces HEAPU8). In
+ * the threaded wasm build the buffer is a SharedArrayBuffer, which the addon accepts as well.
+ */
+export function heapView(backend: BackendWasm): Uint8Array {
+  return backend.wasm.HEAPU8;
+}
+
+export function requireFloat32(kernel: string, tensors: Record<string, TensorInfo | undefined>): void {
+  for (const [name, tensor] of Object.entries(tensors)) {
+    if (tensor && tensor.dtype !== 'float32') {
+      throw new Error(`${kernel} (native kernels): ${name} must be float32, got ${tensor.dtype}`);
+    }
+  }
+}
+
+export function requireNHWC(kernel: string, dataFormat: string | undefined): void {
+  if (dataFormat !== undefined && dataFormat !== 'NHWC') {
+    throw new Error(`${kernel} (native kernels): only dataFormat 'NHWC' is supported, got '${dataFormat}'`);
+  }
+}
+
+export function requireRank(kernel: string, name: string, shape: readonly number[], rank: number): void {
+  if (shape.length !== rank) {
+    throw new Error(`${kernel} (native kernels): ${name} must have rank ${rank}, got shape [${shape}]`);
+  }
+}
+
+export function requireShape(kernel: string, name: string, shape: readonly number[], expected: readonly number[]): void {
+  if (shape.length !== expected.length || shape.some((dim, i) => dim !== expected[i])) {
+    throw new Error(`${kernel} (native kernels): ${name} has shape [${shape}], expected [${expected}]`);
+  }
+}

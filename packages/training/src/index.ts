@@ -1,0 +1,1 @@
+export type { Method, MethodLoss } from './method.js';

@@ -1,0 +1,37 @@
+import type { Scalar, Tensor, Tensor4D, Variable } from '@tensorflow/tfjs';
+import type { Batch } from '@isnet-bench/data';
+
+/** A method's loss on one batch: the total to minimise and its named parts (for progress output). */
+export interface MethodLoss {
+  total: Scalar;
+  /** e.g. { classification, heatmap } for the ISNets; each a scalar, part of `total`'s graph. */
+  parts: Record<string, Scalar>;
+}
+
+/**
+ * A training method: how it computes its loss from a batch, how it predicts, and which
+ * heatmap explains its decision. The training loop and the evaluation know nothing else
+ * about it, so ISNets, the standard classifier and later baselines (U-Net + classifier,
+ * RRR, GAIN, multi-task U-Net) plug in the same way.
+ */
+export interface Method {
+  /** Registry name, e.g. 'selective', 'standard'. */
+  readonly name: string;
+  /** Whether `loss` reads `batch.masks` (the loop refuses datasets without masks then). */
+  readonly needsMasks: boolean;
+  /** Every variable the optimiser updates. */
+  readonly trainableVariables: Variable[];
+  /**
+   * Every variable saved in a checkpoint (trainable ones plus e.g. batch-norm statistics),
+   * by a stable name.
+   */
+  readonly stateVariables: Record<string, Variable>;
+  /** The loss of one training batch; called inside the optimiser's gradient computation. */
+  loss(batch: Batch, step: { epoch: number; batchIndex: number }): MethodLoss;
+  /** Logits [batch, classes] in inference mode. */
+  predict(images: Tensor4D): Tensor;
+  /** The heatmap [batch, H, W, C] that explains the given classes (LRP-Flex for the suite's methods). */
+  explain(images: Tensor4D, classes: Int32Array): Tensor;
+  /** Hyper-parameters to store with checkpoints and results (JSON). */
+  readonly config: Record<string, unknown>;
+}
