@@ -163,3 +163,27 @@ describe('the trap: LRP scaling only inside the heatmap pass', () => {
     expect(Math.max(...errors)).toBeGreaterThan(0.05);
   });
 });
+
+describe('hidden-layer relevance', () => {
+  beforeAll(async () => {
+    await initEngine({ backend: 'cpu' });
+  });
+
+  it('reads the first ReLU as a hidden layer while z^B also starts there', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', name: 'first' }),
+        tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: 'relu', name: 'second' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3 }),
+      ],
+    });
+    const graph = graphFromLayersModel(model);
+    const x = uniform([2, 6, 6, 1], seededRandom(8), 0, 1);
+    const withZb = explain(graph, x, { classes: [0, 1], zb: true, hiddenLayers: ['first', 'second'] });
+    const withoutZb = explain(graph, x, { classes: [0, 1], zb: false, hiddenLayers: ['first', 'second'] });
+    expect(withZb.hidden.map((h) => h.shape)).toEqual([[2, 6, 6, 3], [2, 2, 2, 4]]);
+    // Hidden relevance does not depend on the first-layer rule.
+    withZb.hidden.forEach((h, i) => expect(maxAbsDiff(h, withoutZb.hidden[i]!)).toBeLessThan(1e-6));
+  });
+});

@@ -54,12 +54,16 @@ export function explain(graph: LrpGraph, x: Tensor, options: ExplainOptions = {}
     const node = graph.nodes.find((n) => n.name === name);
     if (!node) throw new Error(`hidden layer '${name}' is not in the network (layers: ${graph.nodes.map((n) => n.name).join(', ')})`);
     if (!node.endsWithRelu) throw new Error(`hidden layer '${name}' (${node.className}) does not end with a ReLU; LRP deep supervision reads relevance at ReLU outputs`);
-    if (!node.outputShape) throw new Error(`hidden layer '${name}' has no known output shape`);
     return node;
   });
   const batch = x.shape[0]!;
-  const tapNames = [...(block ? [block.reluNode] : []), ...hiddenNodes.map((n) => n.name)];
-  const tapShapes = [...(block ? [graph.nodes.find((n) => n.name === block.reluNode)!.outputShape!] : []), ...hiddenNodes.map((n) => n.outputShape!)];
+  // One tap per activation: the first ReLU (z^B) may also be a supervised hidden layer.
+  const tapNames = [...new Set([...(block ? [block.reluNode] : []), ...hiddenNodes.map((n) => n.name)])];
+  const tapShapes = tapNames.map((name) => {
+    const shape = graph.nodes.find((n) => n.name === name)!.outputShape;
+    if (!shape) throw new Error(`layer '${name}' has no known output shape`);
+    return shape;
+  });
 
   let logits: Tensor | undefined;
   let classes: Tensor | undefined;
@@ -82,11 +86,12 @@ export function explain(graph: LrpGraph, x: Tensor, options: ExplainOptions = {}
   const grads = withLrpScaling(() => tf.grads(quantity)(differentiated));
   tf.dispose(taps);
 
-  const relevance = (name: string, grad: Tensor) => tf.mul(activations.get(name)!, grad);
+  const tapOffset = block ? 0 : 1;
+  const relevance = (name: string) => tf.mul(activations.get(name)!, grads[tapOffset + tapNames.indexOf(name)]!);
   const heatmap = block
-    ? zbRelevance(block, x, relevance(block.reluNode, grads[0]!), { bounds: options.bounds ?? [0, 1], epsilon, training })
+    ? zbRelevance(block, x, relevance(block.reluNode), { bounds: options.bounds ?? [0, 1], epsilon, training })
     : tf.mul(x, grads[0]!);
-  const hidden = hiddenNodes.map((node, i) => relevance(node.name, grads[1 + i]!));
+  const hidden = hiddenNodes.map((node) => relevance(node.name));
   // Tensors kept out of the gradient's scope are handed back as ordinary (scope-tracked)
   // tensors, so that a caller's tf.tidy releases them; the tape only needs their clones.
   const result = { logits: tf.clone(logits!), heatmap, hidden, classes: tf.clone(classes!) };

@@ -1,0 +1,3 @@
+export { BACKBONES, buildBackbone, type Backbone, type BackboneInfo } from './backbones.js';
+export { describeBackbone, type BackboneSummary } from './describe.js';
+export { BackboneName, backboneOptionsSchema, type BackboneOptions } from './options.js';
