@@ -35,3 +35,26 @@ describe('Original ISNet', () => {
     expect(parts['heatmap']!.dataSync()[0]).toBeCloseTo(expected.dataSync()[0]!, 5);
   });
 });
+
+describe('Original ISNet, gradients accumulated over groups of classes', () => {
+  beforeAll(async () => {
+    await initEngine({ backend: 'cpu' });
+  });
+
+  it('equal the one-pass gradients of the same loss', () => {
+    const images = uniform([4, 6, 6, 1], seededRandom(9), 0, 1) as Tensor4D;
+    const masks = tf.tensor4d(Array.from({ length: 4 * 36 }, (_, i) => (i % 6 < 3 ? 1 : 0)), [4, 6, 6, 1]);
+    const labelArray = Int32Array.from([0, 1, 2, 0]);
+    const batch: Batch = { images, masks, labels: tf.tensor1d(labelArray, 'int32'), labelArray, indices: labelArray, epoch: 0, batchIndex: 0, dispose() {} };
+    const onePass = createOriginalIsnet(new LrpClassifier(model()), { loss: { C1: 0.05, C2: 1 } });
+    const grouped = createOriginalIsnet(new LrpClassifier(model()), { loss: { C1: 0.05, C2: 1 }, classesPerPass: 2 });
+    const expected = tf.variableGrads(() => onePass.loss(batch, { epoch: 0, batchIndex: 0 }).total, onePass.trainableVariables);
+    const actual = grouped.lossAndGradients!(batch, { epoch: 0, batchIndex: 0 });
+    expect(actual.value.dataSync()[0]).toBeCloseTo(expected.value.dataSync()[0]!, 5);
+    onePass.trainableVariables.forEach((v, i) => {
+      const a = actual.grads[grouped.trainableVariables[i]!.name]!;
+      const e = expected.grads[v.name]!;
+      expect(tf.max(tf.abs(tf.sub(a, e))).dataSync()[0]).toBeLessThan(1e-5 * Math.max(1, tf.max(tf.abs(e)).dataSync()[0]!));
+    });
+  });
+});

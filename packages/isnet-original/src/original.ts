@@ -1,12 +1,19 @@
-import type { Tensor5D } from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import type { NamedTensorMap, Scalar, Tensor5D } from '@tensorflow/tfjs';
+import type { Batch } from '@isnet-bench/data';
 import { heatmapLoss, IsnetLossParams, isnetLoss, LrpSettings } from '@isnet-bench/isnet-core';
 import { explainEveryClass, type LrpClassifier } from '@isnet-bench/lrp';
-import type { Method } from '@isnet-bench/training';
+import type { Method, MethodGradients, MethodLoss } from '@isnet-bench/training';
 import { z } from 'zod';
 
 export const OriginalIsnetConfig = z.strictObject({
   loss: IsnetLossParams.default(IsnetLossParams.parse({})),
   lrp: LrpSettings.default(LrpSettings.parse({})),
+  /**
+   * Heatmaps differentiated per pass. The heatmap loss is a mean over the C maps, so its
+   * gradient can be accumulated over groups of classes: memory stays bounded at any C.
+   */
+  classesPerPass: z.number().int().min(1).default(10),
 });
 export type OriginalIsnetConfigInput = z.input<typeof OriginalIsnetConfig>;
 
@@ -16,16 +23,56 @@ export type OriginalIsnetConfigInput = z.input<typeof OriginalIsnetConfig>;
  */
 export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIsnetConfigInput = {}): Method {
   const config = OriginalIsnetConfig.parse(input);
+  const lrp = { ...config.lrp, training: true };
+
+  /** The loss of one group of classes, weighted by its share of all C maps; CE with the first. */
+  const groupLoss = (batch: Batch, classList: number[] | undefined, classCount: number | undefined, first: boolean): MethodLoss => {
+    const { logits, heatmaps } = explainEveryClass(classifier.graph, batch.images, { ...lrp, classList, updateStatistics: first });
+    const share = classList && classCount ? classList.length / classCount : 1;
+    const heatmap = tf.mul(heatmapLoss(heatmaps as Tensor5D, batch.masks, config.loss).total, share) as Scalar;
+    if (!first) return { total: tf.mul(heatmap, config.loss.P) as Scalar, parts: { heatmap } };
+    const { classification, total } = isnetLoss({ logits, labels: batch.labels, heatmapLoss: heatmap, P: config.loss.P });
+    return { total, parts: { classification, heatmap } };
+  };
+
   return {
     name: 'original',
     needsMasks: true,
     config: { ...config },
     ...classifier.methodMembers(),
     loss(batch) {
-      const { logits, heatmaps } = explainEveryClass(classifier.graph, batch.images, { ...config.lrp, training: true, updateStatistics: true });
-      const heatmap = heatmapLoss(heatmaps as Tensor5D, batch.masks, config.loss).total;
-      const { classification, total } = isnetLoss({ logits, labels: batch.labels, heatmapLoss: heatmap, P: config.loss.P });
-      return { total, parts: { classification, heatmap } };
+      return groupLoss(batch, undefined, undefined, true);
+    },
+    lossAndGradients(batch): MethodGradients {
+      const classCount = classifier.model.outputs[0]!.shape[1] as number;
+      const groups: number[][] = [];
+      for (let c = 0; c < classCount; c += config.classesPerPass) {
+        groups.push(Array.from({ length: Math.min(config.classesPerPass, classCount - c) }, (_, i) => c + i));
+      }
+      let result: MethodGradients | undefined;
+      groups.forEach((classList, g) => {
+        let parts: Record<string, Scalar> = {};
+        const { value, grads } = tf.variableGrads(() => {
+          const loss = groupLoss(batch, classList, classCount, g === 0);
+          parts = Object.fromEntries(Object.entries(loss.parts).map(([name, part]) => [name, tf.keep(part)]));
+          return loss.total;
+        }, this.trainableVariables);
+        result = result ? accumulate(result, { value, parts, grads }) : { value, parts, grads };
+      });
+      return result!;
     },
   };
+}
+
+/** Sums two partial results (values, parts by name, gradients by variable), disposing both. */
+function accumulate(a: MethodGradients, b: MethodGradients): MethodGradients {
+  const sum = <T extends tf.Tensor>(x: T | undefined, y: T | undefined): T => (x && y ? (tf.add(x, y) as T) : tf.clone((x ?? y)!));
+  const names = (m: Record<string, unknown>, n: Record<string, unknown>) => [...new Set([...Object.keys(m), ...Object.keys(n)])];
+  const result: MethodGradients = {
+    value: sum(a.value, b.value),
+    parts: Object.fromEntries(names(a.parts, b.parts).map((k) => [k, sum(a.parts[k], b.parts[k])])),
+    grads: Object.fromEntries(names(a.grads, b.grads).map((k) => [k, sum(a.grads[k], b.grads[k])])) as NamedTensorMap,
+  };
+  tf.dispose([a.value, b.value, ...Object.values(a.parts), ...Object.values(b.parts), ...Object.values(a.grads), ...Object.values(b.grads)]);
+  return result;
 }

@@ -121,18 +121,25 @@ function chooseClasses(logits: Tensor, options: ExplainOptions): Tensor {
 }
 
 /**
- * Original ISNet: one heatmap per class per image (C backward passes), stacked as
- * [batch, classes, ...input shape]. Cost grows linearly with the number of classes.
+ * Original ISNet: one heatmap per class per image (one backward pass per class), stacked as
+ * [batch, classes, ...input shape], for every class or the listed ones. Cost grows linearly
+ * with the number of classes.
  */
-export function explainEveryClass(graph: LrpGraph, x: Tensor, options: Omit<ExplainOptions, 'classes' | 'labels' | 'quantity' | 'hiddenLayers'> = {}): { logits: Tensor; heatmaps: Tensor } {
+export function explainEveryClass(
+  graph: LrpGraph,
+  x: Tensor,
+  options: Omit<ExplainOptions, 'classes' | 'labels' | 'quantity' | 'hiddenLayers'> & { classList?: number[] } = {},
+): { logits: Tensor; heatmaps: Tensor } {
   const batch = x.shape[0]!;
-  const first = explain(graph, x, { ...options, classes: new Array(batch).fill(0) });
+  const { classList, ...explainOptions } = options;
+  const firstClass = classList?.[0] ?? 0;
+  const first = explain(graph, x, { ...explainOptions, classes: new Array(batch).fill(firstClass) });
+  const classes = classList ?? Array.from({ length: first.logits.shape[1]! }, (_, c) => c);
   // Running statistics move once per batch, not once per class.
-  const rest = { ...options, updateStatistics: false };
-  const classCount = first.logits.shape[1]!;
+  const rest = { ...explainOptions, updateStatistics: false };
   const maps = [first.heatmap];
   first.classes.dispose();
-  for (let c = 1; c < classCount; c++) {
+  for (const c of classes.slice(1)) {
     const e = explain(graph, x, { ...rest, classes: new Array(batch).fill(c) });
     e.logits.dispose();
     e.classes.dispose();

@@ -1,4 +1,4 @@
-import type { Scalar, Tensor, Tensor4D, Variable } from '@tensorflow/tfjs';
+import type { NamedTensorMap, Scalar, Tensor, Tensor4D, Variable } from '@tensorflow/tfjs';
 import type { Batch } from '@isnet-bench/data';
 
 /** A method's loss on one batch: the total to minimise and its named parts (for progress output). */
@@ -28,10 +28,23 @@ export interface Method {
   readonly stateVariables: Record<string, Variable>;
   /** The loss of one training batch; called inside the optimiser's gradient computation. */
   loss(batch: Batch, step: { epoch: number; batchIndex: number }): MethodLoss;
+  /**
+   * Optional: the loss AND its gradients (keyed by TF.js variable name), for methods that
+   * accumulate gradients over several passes to bound memory (the original ISNet's C
+   * heatmaps). Without it, the gradients of `loss` are taken in one pass.
+   */
+  lossAndGradients?(batch: Batch, step: { epoch: number; batchIndex: number }): MethodGradients;
   /** Logits [batch, classes] in inference mode. */
   predict(images: Tensor4D): Tensor;
   /** The heatmap [batch, H, W, C] that explains the given classes (LRP-Flex for the suite's methods). */
   explain(images: Tensor4D, classes: Int32Array): Tensor;
   /** Hyper-parameters to store with checkpoints and results (JSON). */
   readonly config: Record<string, unknown>;
+}
+
+/** A loss with its parts and the gradients of its total with respect to every trainable variable. */
+export interface MethodGradients {
+  value: Scalar;
+  parts: Record<string, Scalar>;
+  grads: NamedTensorMap;
 }

@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { bench } from './bench.js';
 import { conformance } from './conformance.js';
 import { data } from './data.js';
 import { doctor } from './doctor.js';
@@ -7,4 +8,4 @@ import { gradcheck } from './gradcheck.js';
 export type { Command } from './command.js';
 
 /** Every subcommand, in the order `isnet-bench --help` lists them. */
-export const COMMANDS: Command[] = [doctor, gradcheck, conformance, data];
+export const COMMANDS: Command[] = [doctor, gradcheck, conformance, data, bench];

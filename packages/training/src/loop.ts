@@ -1,0 +1,261 @@
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import type { Variable } from '@tensorflow/tfjs';
+import { getSplit, requireMasks, type Dataset } from '@isnet-bench/data';
+import { assignCheckpoint, checkCheckpoint, checkpointPaths, readCheckpoint, saveCheckpoint, type CheckpointMeta, type StoredCheckpoint } from './checkpoint.js';
+import { parseTrainConfig, TRAJECTORY_FIELDS, type TrainConfig, type TrainConfigInput } from './config.js';
+import { CheckpointError } from './errors.js';
+import type { Method } from './method.js';
+import { createOptimizer } from './optimizers.js';
+import { emptyProgress, recordStep, throughput, type EpochSummary, type ProgressEvent, type StepValues } from './progress.js';
+import { learningRate } from './schedule.js';
+import { trainStep, type StepContext } from './step.js';
+import { trainingData, type TrainingData } from './train-data.js';
+
+/** The caller's validation of one epoch; `metric`: higher is better; `details`: JSON, kept in the epoch summary. */
+export interface ValidationResult {
+  readonly metric: number;
+  readonly details?: unknown;
+}
+
+export interface ValidationContext {
+  /** 0-based epoch just trained. */
+  readonly epoch: number;
+  readonly dataset: Dataset;
+  /** config.validationSplit. */
+  readonly split: string;
+}
+
+export type Validate = (method: Method, context: ValidationContext) => Promise<ValidationResult>;
+
+export interface TrainOptions {
+  readonly method: Method;
+  readonly dataset: Dataset;
+  readonly config: TrainConfigInput;
+  /** A checkpoint directory to continue from, usually `checkpointPaths(config.checkpointDir).last`. */
+  readonly resumeFrom?: string;
+  readonly validate: Validate;
+  readonly log?: (event: ProgressEvent) => void;
+  /** Abort (e.g. on SIGINT) to stop after the current step with a checkpoint written. */
+  readonly signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  /** False when `signal` stopped the run; resume from `checkpointPaths(checkpointDir).last`. */
+  readonly completed: boolean;
+  /** Every finished epoch, including those before a resume. */
+  readonly epochs: readonly EpochSummary[];
+  /** null until an epoch has been validated. */
+  readonly bestMetric: number | null;
+  readonly bestEpoch: number | null;
+  /** Wall-clock seconds of this call (a resumed run counts only its own part). */
+  readonly seconds: number;
+  /** Optimisation steps of the whole run. */
+  readonly steps: number;
+  readonly checkpointDir: string;
+  /** Images in the train split as used (after trainSubset). */
+  readonly trainImages: number;
+  readonly config: TrainConfig;
+}
+
+type RunState = Pick<CheckpointMeta, 'position' | 'best' | 'history' | 'epochProgress'>;
+
+/**
+ * Trains `method` on `dataset`: for each epoch, the seeded batches of the train split, then
+ * `validate`; checkpoints 'last' every `checkpointEvery` steps and at every epoch end, and
+ * 'best' whenever the validation metric improves. A run resumed from any of its checkpoints
+ * ends with exactly the weights and summaries of an uninterrupted one (same backend).
+ */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const started = performance.now();
+  const config = parseTrainConfig(options.config);
+  const { method, dataset } = options;
+  const data = trainingData(dataset, config);
+  if (method.needsMasks) requireMasks(data.dataset, [config.trainSplit]);
+  getSplit(dataset, config.validationSplit); // a misspelt split fails now, not after the first epoch
+  const variables = trainableByName(method);
+  const optimizer = createOptimizer(config.optimizer, variables);
+  try {
+    let state: RunState = { position: { epoch: 0, batchIndex: 0, step: 0 }, best: null, history: [], epochProgress: emptyProgress() };
+    if (options.resumeFrom !== undefined) {
+      const stored = await readCheckpoint(options.resumeFrom);
+      checkCheckpoint(stored, method, optimizer);
+      checkResumable(stored, method, config, data);
+      assignCheckpoint(stored, method, optimizer);
+      const { position, best, history, epochProgress } = stored.meta;
+      state = { position, best, history, epochProgress };
+    }
+    const stableNames = new Map(Object.entries(variables).map(([name, variable]) => [variable.name, name]));
+    const context: StepContext = { method, optimizer, stableNames, gradientClipNorm: config.gradientClipNorm, explodeThreshold: config.explodeThreshold };
+    const run = new TrainingRun(options, config, data, context, state);
+    const completed = await run.run();
+    const { position, best, history } = state;
+    return {
+      completed,
+      epochs: history,
+      bestMetric: best?.metric ?? null,
+      bestEpoch: best?.epoch ?? null,
+      seconds: (performance.now() - started) / 1000,
+      steps: position.step,
+      checkpointDir: config.checkpointDir,
+      trainImages: data.images,
+      config,
+    };
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+/** The trainable variables by their stable (checkpoint) names, which only `stateVariables` gives. */
+function trainableByName(method: Method): Record<string, Variable> {
+  const nameOf = new Map(Object.entries(method.stateVariables).map(([name, variable]) => [variable, name]));
+  return Object.fromEntries(
+    method.trainableVariables.map((variable) => {
+      const name = nameOf.get(variable);
+      if (name === undefined) throw new TypeError(`method '${method.name}': trainable variable ${variable.name} is missing from stateVariables, so it could not be checkpointed`);
+      return [name, variable];
+    }),
+  );
+}
+
+/** Resuming is only exact with the same method config, trajectory options and training images. */
+function checkResumable(stored: StoredCheckpoint, method: Method, config: TrainConfig, data: TrainingData): void {
+  const { meta } = stored;
+  const differences = [
+    ...differingKeys(meta.method.config, method.config).map((key) => `method config ${key}`),
+    ...TRAJECTORY_FIELDS.filter((key) => JSON.stringify(meta.trainConfig[key]) !== JSON.stringify(config[key])).map(
+      (key) => `${key} (${JSON.stringify(meta.trainConfig[key]) ?? 'unset'} in the checkpoint, ${JSON.stringify(config[key]) ?? 'unset'} now)`,
+    ),
+  ];
+  if (differences.length > 0) throw new CheckpointError(stored.dir, `cannot resume with a different ${differences.join(', ')}`);
+  if (meta.data.fingerprint !== data.fingerprint) {
+    throw new CheckpointError(stored.dir, `cannot resume on other training images: split '${config.trainSplit}' (${data.images} images) differs from the checkpoint's (${meta.data.images} images)`);
+  }
+}
+
+function differingKeys(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]));
+}
+
+class TrainingRun {
+  private readonly paths: { last: string; best: string };
+  /** Position of the last 'last' checkpoint written by this call, to skip rewriting it on a stop. */
+  private lastSavedAt = '';
+
+  constructor(
+    private readonly options: TrainOptions,
+    private readonly config: TrainConfig,
+    private readonly data: TrainingData,
+    private readonly context: StepContext,
+    private readonly state: RunState,
+  ) {
+    this.paths = checkpointPaths(config.checkpointDir);
+  }
+
+  /** True when every epoch ran, false when stopped by the signal. */
+  async run(): Promise<boolean> {
+    const { config, data, state } = this;
+    while (state.position.epoch < config.epochs) {
+      const lr = learningRate(config.optimizer.lr, config.lrSchedule, state.position.epoch, config.epochs);
+      while (state.position.batchIndex < data.batches) {
+        if (await this.stopRequested()) return false;
+        this.step(lr);
+        if (config.checkpointEvery > 0 && state.position.step % config.checkpointEvery === 0) await this.save('last');
+      }
+      if (await this.stopRequested()) return false;
+      await this.finishEpoch(lr);
+    }
+    return true;
+  }
+
+  private step(lr: number): void {
+    const { position } = this.state;
+    const { epochs } = this.config;
+    const { batches } = this.data;
+    const started = performance.now();
+    const batch = this.data.iterator.batch(position.epoch, position.batchIndex);
+    let values: StepValues;
+    try {
+      values = trainStep(this.context, batch, { epoch: position.epoch, epochs, batchIndex: position.batchIndex, batches, step: position.step }, lr);
+    } finally {
+      batch.dispose();
+    }
+    const progress = this.state.epochProgress;
+    recordStep(progress, values, batch.labelArray.length, (performance.now() - started) / 1000);
+    const batchDone = position.batchIndex;
+    position.batchIndex += 1;
+    position.step += 1;
+    if ((batchDone + 1) % this.config.logEvery !== 0 && batchDone + 1 !== batches) return;
+    const remainingBatches = batches - position.batchIndex + (epochs - position.epoch - 1) * batches;
+    const validationSeconds = this.state.history.at(-1)?.validation.seconds ?? 0;
+    this.options.log?.({
+      kind: 'step',
+      epoch: position.epoch,
+      epochs,
+      batch: batchDone,
+      batches,
+      step: position.step,
+      lr,
+      loss: progress.average!.loss,
+      parts: progress.average!.parts,
+      gradientNorm: values.gradientNorm,
+      imagesPerSecond: throughput(progress.images, progress.seconds),
+      etaSeconds: remainingBatches * (progress.seconds / progress.batches) + (epochs - position.epoch) * validationSeconds,
+    });
+  }
+
+  private async finishEpoch(lr: number): Promise<void> {
+    const { method, dataset, validate } = this.options;
+    const { position, epochProgress: progress } = this.state;
+    const started = performance.now();
+    const validation = await validate(method, { epoch: position.epoch, dataset, split: this.config.validationSplit });
+    if (!Number.isFinite(validation.metric)) {
+      throw new TypeError(`validate returned metric ${validation.metric} after epoch ${position.epoch + 1}; it must be a finite number (higher is better)`);
+    }
+    const best = this.state.best === null || validation.metric > this.state.best.metric;
+    const summary: EpochSummary = {
+      epoch: position.epoch,
+      lr,
+      batches: progress.batches,
+      images: progress.images,
+      loss: progress.lossSum / progress.batches,
+      parts: Object.fromEntries(Object.entries(progress.partSums).map(([name, sum]) => [name, sum / progress.batches])),
+      trainSeconds: progress.seconds,
+      imagesPerSecond: throughput(progress.images, progress.seconds),
+      // Through JSON, so the summary is the same whether it was just made or read from a checkpoint.
+      validation: { metric: validation.metric, details: JSON.parse(JSON.stringify(validation.details ?? null)), seconds: (performance.now() - started) / 1000 },
+      best,
+    };
+    this.state.history.push(summary);
+    if (best) this.state.best = { metric: validation.metric, epoch: position.epoch };
+    position.epoch += 1;
+    position.batchIndex = 0;
+    this.state.epochProgress = emptyProgress();
+    // 'best' first: a kill between the writes leaves 'last' an epoch behind, and redoing that
+    // epoch rewrites the same 'best'; the other order could leave 'last' naming a best epoch whose weights were never saved.
+    if (best) await this.save('best');
+    await this.save('last');
+    this.options.log?.({ kind: 'epoch', epochs: this.config.epochs, ...summary });
+  }
+
+  /** Yields to the event loop (steps are synchronous: without this a SIGINT handler could never run), then checkpoints if aborted. */
+  private async stopRequested(): Promise<boolean> {
+    await nextMacrotask();
+    if (!this.options.signal?.aborted) return false;
+    await this.save('last');
+    return true;
+  }
+
+  private async save(which: 'last' | 'best'): Promise<void> {
+    const { position } = this.state;
+    const at = `${position.epoch}:${position.batchIndex}`;
+    if (which === 'last' && at === this.lastSavedAt) return;
+    const meta: CheckpointMeta = {
+      method: { name: this.options.method.name, config: this.options.method.config },
+      trainConfig: this.config,
+      data: { split: this.config.trainSplit, images: this.data.images, fingerprint: this.data.fingerprint },
+      ...this.state,
+    };
+    await saveCheckpoint(this.paths[which], meta, this.options.method, this.context.optimizer);
+    if (which === 'last') this.lastSavedAt = at;
+  }
+}
