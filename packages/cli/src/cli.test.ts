@@ -18,7 +18,7 @@ describe('isnet-bench', () => {
   it('names an unknown command and the choices', async () => {
     const io = capture();
     expect(await runCli(['trian'], io)).toBe(2);
-    expect(io.stderr).toEqual(["isnet-bench: unknown command 'trian'; commands: doctor, gradcheck, conformance, data, bench"]);
+    expect(io.stderr).toEqual(["isnet-bench: unknown command 'trian'; commands: doctor, gradcheck, conformance, data, train, evaluate, bench"]);
   });
 
   it('gives one error line for an unknown backend', async () => {
@@ -88,5 +88,38 @@ describe('isnet-bench data', () => {
     const io = capture();
     expect(await runCli(['data', 'build', 'cifar', '--out', '/tmp/never'], io)).toBe(2);
     expect(io.stderr[0]).toMatch(/cifar: unknown dataset kind \(kinds: mnist-bias, fashion-bias, chest-synth, chest-manifest\)/);
+  });
+});
+
+describe('isnet-bench train / evaluate / bench', () => {
+  it('names an unknown method and the methods', async () => {
+    const io = capture();
+    expect(await runCli(['train', '--method', 'isnet++', '--dataset', '/tmp/d', '--out', '/tmp/o'], io)).toBe(2);
+    expect(io.stderr[0]).toMatch(/^isnet-bench train: unknown method 'isnet\+\+'; methods: standard, selective, /);
+  });
+
+  it('names an unknown backbone', async () => {
+    const io = capture();
+    expect(await runCli(['train', '--method', 'selective', '--model', 'resnet50', '--dataset', '/tmp/d', '--out', '/tmp/o'], io)).toBe(2);
+    expect(io.stderr[0]).toMatch(/unknown model 'resnet50'; models: tiny, small, resnet8/);
+  });
+
+  it('asks for the run directory to evaluate', async () => {
+    const io = capture();
+    expect(await runCli(['evaluate', '--dataset', '/tmp/d'], io)).toBe(2);
+    expect(io.stderr[0]).toBe('isnet-bench evaluate: give --checkpoint RUN_DIR and --dataset DIR');
+  });
+
+  it('bench steps --json reports a row per method and class count', async () => {
+    const io = capture();
+    const args = ['bench', 'steps', '--methods', 'selective', '--classes', '3,6', '--model', 'tiny', '--batch', '4', '--steps', '2', '--warmup', '1', '--backend', 'wasm', '--json'];
+    expect(await runCli(args, io)).toBe(0);
+    const report = JSON.parse(io.stdout.join(''));
+    expect(report.backend).toBe('wasm');
+    expect(report.rows.map((r: { method: string; classes: number }) => `${r.method}@${r.classes}`)).toEqual(['selective@3', 'selective@6']);
+    for (const row of report.rows) {
+      expect(row.stepMs).toBeGreaterThan(0);
+      expect(row.overhead).toBeCloseTo(row.stepMs / row.plainStepMs, 10);
+    }
   });
 });

@@ -24,18 +24,29 @@ export function fasterIsnetMethod(name: string, classifier: LrpClassifier, confi
     config: { ...config },
     ...classifier.methodMembers(),
     loss(batch, step) {
-      const explanation = classifier.explainForTraining(batch.images, {
-        ...config.lrp,
-        quantity: explained.quantity,
-        classes: explained.classes(batch, step),
-        labels: batch.labels,
-        hiddenLayers: config.deepSupervision?.layers,
-      });
+      const explanation = explainBatch(batch, step, true);
       const heatmap = heatmapObjective(explanation, batch.masks, config);
       const { classification, total } = isnetLoss({ logits: explanation.logits, labels: batch.labels, heatmapLoss: heatmap, P: config.loss.P });
       return { total, parts: { classification, heatmap } };
     },
+    tuningHeatmaps(batch, step) {
+      const { heatmap, hidden, logits, classes } = explainBatch(batch, step, false);
+      tf.dispose([logits, classes]);
+      return [heatmap, ...hidden].map((map) => tf.expandDims(map, 1));
+    },
   };
+
+  function explainBatch(batch: Batch, step: { epoch: number; batchIndex: number }, updateStatistics: boolean) {
+    return classifier.explain(batch.images, {
+      ...config.lrp,
+      quantity: explained.quantity,
+      classes: explained.classes(batch, step),
+      labels: batch.labels,
+      hiddenLayers: config.deepSupervision?.layers,
+      training: true,
+      updateStatistics,
+    });
+  }
 }
 
 /** Stochastic ISNet's class per image: the highest logit with probability 1/2, else another class uniformly. */

@@ -43,6 +43,11 @@ export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIs
     loss(batch) {
       return groupLoss(batch, undefined, undefined, true);
     },
+    tuningHeatmaps(batch) {
+      const { logits, heatmaps } = explainEveryClass(classifier.graph, batch.images, lrp);
+      logits.dispose();
+      return [heatmaps];
+    },
     lossAndGradients(batch): MethodGradients {
       const classCount = classifier.model.outputs[0]!.shape[1] as number;
       const groups: number[][] = [];

@@ -38,9 +38,8 @@ export class LrpClassifier {
     return predictLogits(this.graph, x);
   }
 
-  /** A training-mode explanation that also moves the running statistics (one forward pass). */
-  explainForTraining(x: Tensor, options: ExplainOptions): Explanation {
-    return explain(this.graph, x, { ...options, training: true, updateStatistics: true });
+  explain(x: Tensor, options: ExplainOptions): Explanation {
+    return explain(this.graph, x, options);
   }
 
   /**

@@ -34,6 +34,12 @@ export interface Method {
    * heatmaps). Without it, the gradients of `loss` are taken in one pass.
    */
   lossAndGradients?(batch: Batch, step: { epoch: number; batchIndex: number }): MethodGradients;
+  /**
+   * Optional, for the C1/C2 tuning of the ISNets (spec 4): the heatmaps this method's loss
+   * would optimise for a batch, [batch, maps, H, W, C], first the input's then one per
+   * supervised hidden layer. Called without gradients, on a plainly trained classifier.
+   */
+  tuningHeatmaps?(batch: Batch, step: { epoch: number; batchIndex: number }): Tensor[];
   /** Logits [batch, classes] in inference mode. */
   predict(images: Tensor4D): Tensor;
   /** The heatmap [batch, H, W, C] that explains the given classes (LRP-Flex for the suite's methods). */
