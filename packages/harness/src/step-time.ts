@@ -12,6 +12,8 @@ export interface StepTimeOptions {
   methods: string[];
   classes: number[];
   model: BackboneName;
+  /** Backbone options (width, batchNorm) where the backbone takes them. */
+  modelOptions?: Record<string, unknown>;
   batch: number;
   inputShape: [number, number, number];
   /** Timed steps per (method, classes), after `warmup` untimed ones. */
@@ -55,7 +57,7 @@ function syntheticBatch(size: number, [h, w, c]: [number, number, number], class
 }
 
 async function medianStepMs(method: string, classes: number, options: StepTimeOptions): Promise<number> {
-  const { model, supervisedLayers } = buildBackbone(options.model, { inputShape: options.inputShape, classes, seed: 1 });
+  const { model, supervisedLayers } = buildBackbone(options.model, { inputShape: options.inputShape, classes, seed: 1, ...options.modelOptions });
   const instance = createMethod(method, new LrpClassifier(model), { supervisedLayers, seed: 1 });
   const batch = syntheticBatch(options.batch, options.inputShape, classes);
   const variables = new Map(instance.trainableVariables.map((v) => [v.name, v]));

@@ -1,0 +1,52 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { stringify } from 'csv-stringify/sync';
+import { initEngine } from '@isnet-bench/engine';
+import { measureStepTimes } from '@isnet-bench/harness';
+import { BackboneName } from '@isnet-bench/models';
+
+// Plain and ISNet step times (C = 10, 28x28x1) for each network, batch and kernel set:
+// 'native' = wasm + the native addon, 'wasm' = wasm with the engine's composed kernels,
+// 'cpu' = TF.js's JavaScript backend (orders of magnitude slower: few steps, small nets).
+const { values } = parseArgs({
+  options: {
+    models: { type: 'string', default: 'small,resnet18,densenet' },
+    batches: { type: 'string', default: '32,64' },
+    kernels: { type: 'string', default: 'native,wasm' },
+    methods: { type: 'string', default: 'selective,stochastic,original' },
+    steps: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    width: { type: 'string' },
+    out: { type: 'string', default: 'reports/step-speed' },
+  },
+});
+
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
+const rows: Record<string, string | number>[] = [];
+for (const kernels of values.kernels.split(',')) {
+  const engine = await initEngine({ backend: kernels === 'cpu' ? 'cpu' : 'wasm', native: kernels === 'native' });
+  if (kernels === 'native' && !engine.native.ok) throw new Error(`native kernels unavailable: ${engine.native.reason}`);
+  for (const model of values.models.split(',').map((m) => BackboneName.parse(m))) {
+    for (const batch of values.batches.split(',').map(Number)) {
+      const measured = await measureStepTimes({
+        methods: values.methods.split(','),
+        classes: [10],
+        model,
+        modelOptions: values.width && (model === 'resnet18' || model === 'vgg11') ? { width: Number(values.width) } : {},
+        batch,
+        inputShape: [28, 28, 1],
+        steps: Number(values.steps),
+        warmup: Number(values.warmup),
+        log: (m) => console.error(`[${kernels} ${model} b${batch}] ${m}`),
+      });
+      for (const r of measured) rows.push({ kernels, model, batch, method: r.method, classes: r.classes, stepMs: +r.stepMs.toFixed(2), plainStepMs: +r.plainStepMs.toFixed(2), overhead: +r.overhead.toFixed(3) });
+    }
+  }
+}
+await mkdir(values.out, { recursive: true });
+await writeFile(join(values.out, 'step-speed.csv'), stringify(rows, { header: true }));
+await writeFile(join(values.out, 'step-speed.json'), JSON.stringify({ machine, rows }, null, 2));
+console.log(`machine: ${machine.cores} x ${machine.cpu}, ${machine.memoryGiB} GiB, node ${machine.node}, ${machine.date}`);
+console.log(stringify(rows, { header: true }));
