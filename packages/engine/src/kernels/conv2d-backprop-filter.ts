@@ -1,6 +1,7 @@
 import { backend_util } from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { callKernel, release } from './call-kernel.js';
+import type { ConvBackpropAttrs } from './conv-attrs.js';
 
 /**
  * Conv2DBackpropFilter composed from the backend's own fast Conv2D and Transpose kernels
@@ -11,13 +12,7 @@ import { callKernel, release } from './call-kernel.js';
 export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, attrs, backend }) => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
-      strides: [number, number] | number;
-      pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-      dataFormat: 'NHWC' | 'NCHW';
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      filterShape: [number, number, number, number];
-    };
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as ConvBackpropAttrs & { filterShape: [number, number, number, number] };
     if (dataFormat === 'NCHW') throw new Error(`Conv2DBackpropFilter on '${backendName}' supports NHWC only`);
     const info = backend_util.computeConv2DInfo(x.shape as never, filterShape, strides, 1, pad, dimRoundingMode);
     const [kh, kw] = filterShape;

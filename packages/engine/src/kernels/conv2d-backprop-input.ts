@@ -1,6 +1,7 @@
 import { backend_util } from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { callKernel, release } from './call-kernel.js';
+import type { ConvBackpropAttrs } from './conv-attrs.js';
 
 /**
  * Conv2DBackpropInput composed from the backend's fast Conv2D ('wasm' ships a scalar loop):
@@ -11,13 +12,7 @@ import { callKernel, release } from './call-kernel.js';
 export function conv2dBackpropInputConfig(backendName: string): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, attrs, backend }) => {
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as {
-      strides: [number, number] | number;
-      pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-      dataFormat: 'NHWC' | 'NCHW';
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      inputShape: [number, number, number, number];
-    };
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as ConvBackpropAttrs & { inputShape: [number, number, number, number] };
     if (dataFormat === 'NCHW') throw new Error(`Conv2DBackpropInput on '${backendName}' supports NHWC only`);
     const info = backend_util.computeConv2DInfo(inputShape, filter.shape as never, strides, 1, pad, dimRoundingMode);
     const [b, oh, ow, co] = dy.shape as [number, number, number, number];
