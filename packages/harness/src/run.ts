@@ -152,6 +152,7 @@ async function tuneTargets(spec: RunSpec, dataset: Dataset, dir: string, log: (m
     for (const [i, map] of maps.entries()) await (stats[i] ??= new HeatmapSumStats()).add(map as tf.Tensor5D);
     tf.dispose(maps);
     batch.dispose();
+    if (index % 20 === 0) log(`[tune] heatmap statistics: batch ${index}/${maxBatches ?? iterator.batchesPerEpoch}`);
   }
   const [input, ...hidden] = stats.map((s) => s.tuned());
   log(`tuned C1 ${input!.C1.toPrecision(4)}, C2 ${input!.C2.toPrecision(4)} (mu ${input!.mu.toPrecision(4)}, sigma ${input!.sigma.toPrecision(4)})`);

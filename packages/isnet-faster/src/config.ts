@@ -11,9 +11,16 @@ export const DeepSupervision = z.strictObject({
   targets: z.array(Targets).optional(),
 });
 
+/**
+ * Faster ISNet's loss uses the 'hybrid' foreground term (linear above C1 + C2), as its paper
+ * does: an untrained network's heatmaps can exceed tuned targets by orders of magnitude, where
+ * the original quadratic form explodes.
+ */
+const FasterLossParams = IsnetLossParams.default(IsnetLossParams.parse({ foreground: 'hybrid' }));
+
 export const FasterIsnetConfig = z
   .strictObject({
-    loss: IsnetLossParams.default(IsnetLossParams.parse({})),
+    loss: z.preprocess((loss) => (loss && typeof loss === 'object' && !('foreground' in loss) ? { ...loss, foreground: 'hybrid' } : loss), FasterLossParams),
     lrp: LrpSettings.default(LrpSettings.parse({})),
     /** Selective ISNet's explained class: 'lowest' as published; 'highest' and 'label' as options. */
     explainedClass: z.enum(['lowest', 'highest', 'label']).default('lowest'),
