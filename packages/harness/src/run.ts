@@ -6,8 +6,7 @@ import { evaluateMethod, type EvaluationResult } from '@isnet-bench/evaluation';
 import { HeatmapSumStats } from '@isnet-bench/isnet-core';
 import { LrpClassifier } from '@isnet-bench/lrp';
 import { buildBackbone } from '@isnet-bench/models';
-import { BatchIterator } from '@isnet-bench/data';
-import { checkpointPaths, formatProgress, loadCheckpoint, train, type Method, type TrainResult } from '@isnet-bench/training';
+import { checkpointPaths, formatProgress, loadCheckpoint, parseTrainConfig, train, trainingData, type Method, type TrainResult } from '@isnet-bench/training';
 import { createMethod } from './methods.js';
 import { RunSpec, type RunSpecInput } from './run-spec.js';
 
@@ -137,13 +136,12 @@ async function tuneTargets(spec: RunSpec, dataset: Dataset, dir: string, log: (m
   const probe = instantiate(spec, dataset);
   for (const [name, variable] of Object.entries(plain.stateVariables)) probe.stateVariables[name]!.assign(variable);
   if (!probe.tuningHeatmaps) throw new Error(`method '${spec.method}' has no tuning heatmaps: give C1 and C2 instead of tuning`);
-  const batchSize = (spec.train['batchSize'] as number | undefined) ?? 128;
-  const iterator = new BatchIterator(dataset, 'train', { batchSize, seed: spec.seed, shuffle: true });
-  const maxBatches = spec.train['maxBatchesPerEpoch'] as number | undefined;
+  // One epoch of the run's own training images (its subset and batch cap included).
+  const data = trainingData(dataset, parseTrainConfig({ seed: spec.seed, ...spec.train, checkpointDir: dir }));
   const stats: HeatmapSumStats[] = [];
   let index = 0;
-  for (const batch of iterator.epoch(0)) {
-    if (maxBatches !== undefined && index >= maxBatches) {
+  for (const batch of data.iterator.epoch(0)) {
+    if (index >= data.batches) {
       batch.dispose();
       break;
     }
@@ -152,7 +150,7 @@ async function tuneTargets(spec: RunSpec, dataset: Dataset, dir: string, log: (m
     for (const [i, map] of maps.entries()) await (stats[i] ??= new HeatmapSumStats()).add(map as tf.Tensor5D);
     tf.dispose(maps);
     batch.dispose();
-    if (index % 20 === 0) log(`[tune] heatmap statistics: batch ${index}/${maxBatches ?? iterator.batchesPerEpoch}`);
+    if (index % 20 === 0) log(`[tune] heatmap statistics: batch ${index}/${data.batches}`);
   }
   const [input, ...hidden] = stats.map((s) => s.tuned());
   log(`tuned C1 ${input!.C1.toPrecision(4)}, C2 ${input!.C2.toPrecision(4)} (mu ${input!.mu.toPrecision(4)}, sigma ${input!.sigma.toPrecision(4)})`);

@@ -26,3 +26,4 @@ export {
 } from './checkpoint.js';
 export { formatProgress, type ProgressEvent, type StepEvent, type EpochEvent, type EpochSummary, type StepValues } from './progress.js';
 export { train, type TrainOptions, type TrainResult, type Validate, type ValidationContext, type ValidationResult } from './loop.js';
+export { trainingData, type TrainingData } from './train-data.js';

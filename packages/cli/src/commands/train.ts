@@ -49,18 +49,20 @@ current step with a checkpoint; --resume continues exactly.`,
     const method = values.method ?? base.method;
     if (!METHOD_NAMES.includes(method)) throw new UsageError(`unknown method '${method || '(none)'}'; methods: ${METHOD_NAMES.join(', ')}`);
     if (values.model && !BackboneName.safeParse(values.model).success) throw new UsageError(`unknown model '${values.model}'; models: ${BackboneName.options.join(', ')}`);
-    const loss = Object.fromEntries(Object.entries({ C1: number(values.C1, 'C1'), C2: number(values.C2, 'C2'), P: number(values.P, 'P') }).filter(([, v]) => v !== undefined));
+    const defined = (entries: Record<string, unknown>) => Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
+    const loss = defined({ C1: number(values.C1, 'C1'), C2: number(values.C2, 'C2'), P: number(values.P, 'P') });
     const methodConfig = { ...base.methodConfig, ...(Object.keys(loss).length ? { loss: { ...(base.methodConfig?.['loss'] as object), ...loss } } : {}) };
-    const train = Object.fromEntries(
-      Object.entries({
-        ...base.train,
+    // Options given on the command line override the --config file's, key by key.
+    const train = {
+      ...base.train,
+      ...defined({
         epochs: number(values.epochs, 'epochs'),
         batchSize: number(values.batch, 'batch'),
         trainSubset: number(values.subset, 'subset'),
         maxBatchesPerEpoch: number(values['max-batches'], 'max-batches'),
-        optimizer: values.optimizer || values.lr ? { kind: values.optimizer ?? 'sgd', ...(values.lr ? { lr: number(values.lr, 'lr') } : {}) } : base.train?.['optimizer'],
-      }).filter(([, v]) => v !== undefined),
-    );
+        optimizer: values.optimizer || values.lr ? { kind: values.optimizer ?? 'sgd', ...(values.lr ? { lr: number(values.lr, 'lr') } : {}) } : undefined,
+      }),
+    };
     const spec: RunSpecInput = {
       ...base,
       method,
