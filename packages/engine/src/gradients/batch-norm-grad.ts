@@ -1,11 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs';
-
-/** Sums a broadcast gradient back to the shape of the input it came from. */
-function reduceTo(grad: Tensor, shape: number[]): Tensor {
-  const axes = tf.backend_util.getReductionAxes(shape, grad.shape);
-  return tf.reshape(axes.length ? tf.sum(grad, axes) : grad, shape);
-}
+import { reduceTo } from './reduce-to.js';
 
 /**
  * FusedBatchNorm's gradient with broadcasting instead of Tile: y = (x - mean) r scale + offset,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs';
+import { reduceTo } from './reduce-to.js';
 
 // TF.js's stock gradients of these kernels read the kernel's saved OUTPUT. The saved output
 // is a copy outside the tape, so a gradient of the gradient loses every path through it
@@ -52,10 +53,6 @@ export const powGradConfig: GradConfig = {
   gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
     const [a, b] = saved as [Tensor, Tensor];
     const g = dy as Tensor;
-    const reduceTo = (grad: Tensor, shape: number[]) => {
-      const axes = tf.backend_util.getReductionAxes(shape, grad.shape);
-      return tf.reshape(axes.length ? tf.sum(grad, axes) : grad, shape);
-    };
     return {
       a: () => reduceTo(tf.mul(g, tf.mul(tf.cast(b, a.dtype), tf.pow(a, tf.sub(b, tf.scalar(1, b.dtype))))), a.shape),
       b: () => {
