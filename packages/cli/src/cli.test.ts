@@ -104,6 +104,14 @@ describe('isnet-bench train / evaluate / bench', () => {
     expect(io.stderr[0]).toMatch(/unknown model 'resnet50'; models: tiny, small, resnet8/);
   });
 
+  it('takes --explained-class for Selective ISNet only', async () => {
+    const io = capture();
+    expect(await runCli(['train', '--method', 'stochastic', '--explained-class', 'highest', '--dataset', '/tmp/d', '--out', '/tmp/o'], io)).toBe(2);
+    expect(io.stderr[0]).toBe("isnet-bench train: --explained-class is an option of Selective ISNet, not of 'stochastic'");
+    expect(await runCli(['train', '--method', 'selective', '--explained-class', 'top', '--dataset', '/tmp/d', '--out', '/tmp/o'], io)).toBe(2);
+    expect(io.stderr[1]).toBe("isnet-bench train: --explained-class: 'top' is not lowest, highest or label");
+  });
+
   it('asks for the run directory to evaluate', async () => {
     const io = capture();
     expect(await runCli(['evaluate', '--dataset', '/tmp/d'], io)).toBe(2);

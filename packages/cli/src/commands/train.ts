@@ -28,6 +28,7 @@ export const trainCommand: Command = {
   --max-batches N   at most N batches per epoch
   --tune N          tune C1/C2 first (spec 4): N epochs of the standard classifier
   --C1 X --C2 X --P X   ISNet loss parameters (defaults: reference values)
+  --explained-class lowest|highest|label   Selective ISNet's trained class (default lowest, as published)
   --config FILE     a run spec (JSON: method, model, methodConfig, train, seed, ...) under the options
   --resume          continue the run in --out from its last checkpoint
   --backend B       tensorflow | wasm | cpu
@@ -41,6 +42,7 @@ current step with a checkpoint; --resume continues exactly.`,
         epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
         seed: { type: 'string' }, subset: { type: 'string' }, 'max-batches': { type: 'string' }, tune: { type: 'string' },
         C1: { type: 'string' }, C2: { type: 'string' }, P: { type: 'string' }, config: { type: 'string' },
+        'explained-class': { type: 'string' },
         resume: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' },
       },
     });
@@ -51,7 +53,16 @@ current step with a checkpoint; --resume continues exactly.`,
     if (values.model && !BackboneName.safeParse(values.model).success) throw new UsageError(`unknown model '${values.model}'; models: ${BackboneName.options.join(', ')}`);
     const defined = (entries: Record<string, unknown>) => Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
     const loss = defined({ C1: number(values.C1, 'C1'), C2: number(values.C2, 'C2'), P: number(values.P, 'P') });
-    const methodConfig = { ...base.methodConfig, ...(Object.keys(loss).length ? { loss: { ...(base.methodConfig?.['loss'] as object), ...loss } } : {}) };
+    const explainedClass = values['explained-class'];
+    if (explainedClass !== undefined) {
+      if (!method.startsWith('selective')) throw new UsageError(`--explained-class is an option of Selective ISNet, not of '${method}'`);
+      if (!['lowest', 'highest', 'label'].includes(explainedClass)) throw new UsageError(`--explained-class: '${explainedClass}' is not lowest, highest or label`);
+    }
+    const methodConfig = {
+      ...base.methodConfig,
+      ...(Object.keys(loss).length ? { loss: { ...(base.methodConfig?.['loss'] as object), ...loss } } : {}),
+      ...(explainedClass ? { explainedClass } : {}),
+    };
     // Options given on the command line override the --config file's, key by key.
     const train = {
       ...base.train,
