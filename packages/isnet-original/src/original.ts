@@ -3,7 +3,7 @@ import type { NamedTensorMap, Scalar, Tensor5D } from '@tensorflow/tfjs';
 import type { Batch } from '@isnet-bench/data';
 import { heatmapLoss, IsnetLossParams, isnetLoss, LrpSettings } from '@isnet-bench/isnet-core';
 import { explainEveryClass, type LrpClassifier } from '@isnet-bench/lrp';
-import type { Method, MethodGradients, MethodLoss } from '@isnet-bench/training';
+import { lossGradients, type Method, type MethodGradients, type MethodLoss } from '@isnet-bench/training';
 import { z } from 'zod';
 
 export const OriginalIsnetConfig = z.strictObject({
@@ -37,11 +37,12 @@ export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIs
     return { total, parts: { classification, heatmap } };
   };
 
+  const members = classifier.methodMembers();
   return {
     name: 'original',
     needsMasks: true,
     config: { ...config },
-    ...classifier.methodMembers(),
+    ...members,
     loss(batch) {
       return groupLoss(batch, undefined, undefined, true);
     },
@@ -58,13 +59,8 @@ export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIs
       }
       let result: MethodGradients | undefined;
       groups.forEach((classList, g) => {
-        let parts: Record<string, Scalar> = {};
-        const { value, grads } = tf.variableGrads(() => {
-          const loss = groupLoss(batch, classList, classCount, g === 0);
-          parts = Object.fromEntries(Object.entries(loss.parts).map(([name, part]) => [name, tf.keep(part)]));
-          return loss.total;
-        }, this.trainableVariables);
-        result = result ? accumulate(result, { value, parts, grads }) : { value, parts, grads };
+        const group = lossGradients(() => groupLoss(batch, classList, classCount, g === 0), members.trainableVariables);
+        result = result ? accumulate(result, group) : group;
       });
       return result!;
     },

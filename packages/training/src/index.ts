@@ -1,5 +1,5 @@
 export type { Method, MethodGradients, MethodLoss } from './method.js';
-export { methodGradients } from './step.js';
+export { lossGradients, methodGradients } from './step.js';
 export {
   trainConfigSchema,
   optimizerConfigSchema,

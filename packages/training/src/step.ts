@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Scalar, Tensor } from '@tensorflow/tfjs';
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs';
 import type { Batch } from '@isnet-bench/data';
 import { clipFactor, globalNorm } from './clip.js';
 import { TrainingDivergedError, type StepPosition } from './errors.js';
-import type { Method, MethodGradients } from './method.js';
+import type { Method, MethodGradients, MethodLoss } from './method.js';
 import type { Optimizer } from './optimizers.js';
 import type { StepValues } from './progress.js';
 
@@ -55,13 +55,18 @@ export function trainStep(context: StepContext, batch: Batch, position: StepPosi
  */
 export function methodGradients(method: Method, batch: Batch, step: { epoch: number; batchIndex: number }): MethodGradients {
   if (method.lossAndGradients) return method.lossAndGradients(batch, step);
+  return lossGradients(() => method.loss(batch, step), method.trainableVariables);
+}
+
+/** The gradients of a MethodLoss's total, with its parts kept readable. The caller disposes. */
+export function lossGradients(loss: () => MethodLoss, variables: Variable[]): MethodGradients {
   let parts: Record<string, Scalar> = {};
   const { value, grads } = tf.variableGrads(() => {
-    const loss = method.loss(batch, step);
+    const { total, parts: named } = loss();
     // variableGrads disposes whatever f creates except its result: keep the parts to read them.
-    parts = Object.fromEntries(Object.entries(loss.parts).map(([name, part]) => [name, tf.keep(part)]));
-    return loss.total;
-  }, method.trainableVariables);
+    parts = Object.fromEntries(Object.entries(named).map(([name, part]) => [name, tf.keep(part)]));
+    return total;
+  }, variables);
   return { value, parts, grads };
 }
 
