@@ -112,6 +112,18 @@ describe('isnet-bench train / evaluate / bench', () => {
     expect(io.stderr[1]).toBe("isnet-bench train: --explained-class: 'top' is not lowest, highest or label");
   });
 
+  it('names a run directory without run.json', async () => {
+    const io = capture();
+    expect(await runCli(['evaluate', '--checkpoint', '/nonexistent/run', '--dataset', '/tmp/d'], io)).toBe(2);
+    expect(io.stderr[0]).toBe("isnet-bench evaluate: /nonexistent/run/run.json: missing: not a run directory of 'isnet-bench train'");
+  });
+
+  it('names an unreadable --config file', async () => {
+    const io = capture();
+    expect(await runCli(['train', '--config', '/nonexistent/spec.json', '--dataset', '/tmp/d', '--out', '/tmp/o'], io)).toBe(2);
+    expect(io.stderr[0]).toMatch(/^isnet-bench train: \/nonexistent\/spec.json: cannot read as JSON: ENOENT/);
+  });
+
   it('asks for the run directory to evaluate', async () => {
     const io = capture();
     expect(await runCli(['evaluate', '--dataset', '/tmp/d'], io)).toBe(2);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -51,7 +52,8 @@ export async function runTraining(input: RunSpecInput, datasetDir: string, outDi
   const dataset = await openDataset(datasetDir);
   await mkdir(outDir, { recursive: true });
   let tuned: Record<string, unknown> | undefined;
-  const previous = options.resume ? await readRun(outDir).catch(() => undefined) : undefined;
+  const previous = options.resume && existsSync(join(outDir, RUN_FILE)) ? await readRun(outDir) : undefined;
+  if (options.resume && !previous) log(`nothing to resume in ${outDir}: starting a new run`);
   if (previous) {
     spec = previous.spec;
     tuned = previous.tuned;
@@ -102,9 +104,23 @@ async function evaluateSplits(method: Method, dataset: Dataset, spec: RunSpec, l
   return evaluateMethod(method, dataset, testSplits(dataset, spec), { batchSize: spec.evaluation.batchSize, heatmaps: spec.evaluation.heatmaps, log: sparse });
 }
 
+/** A run directory that cannot be read: names the file and the problem. */
+export class RunError extends Error {
+  override name = 'RunError';
+}
+
 export async function readRun(outDir: string): Promise<{ spec: RunSpec; tuned?: Record<string, unknown> }> {
-  const stored = JSON.parse(await readFile(join(outDir, RUN_FILE), 'utf8')) as { spec: unknown; tuned?: Record<string, unknown> };
-  return { spec: RunSpec.parse(stored.spec), tuned: stored.tuned };
+  const file = join(outDir, RUN_FILE);
+  let stored: { spec?: unknown; tuned?: Record<string, unknown> };
+  try {
+    stored = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    const missing = (error as { code?: string }).code === 'ENOENT';
+    throw new RunError(`${file}: ${missing ? "missing: not a run directory of 'isnet-bench train'" : `cannot read as JSON: ${(error as Error).message}`}`);
+  }
+  const spec = RunSpec.safeParse(stored.spec);
+  if (!spec.success) throw new RunError(`${file}: field 'spec.${spec.error.issues[0]!.path.join('.')}': ${spec.error.issues[0]!.message}`);
+  return { spec: spec.data, tuned: stored.tuned };
 }
 
 /** Evaluates a finished run's best checkpoint (or `checkpoint`) on a dataset's test splits. */

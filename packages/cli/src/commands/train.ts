@@ -14,6 +14,14 @@ const number = (value: string | undefined, option: string) => {
   return parsed;
 };
 
+async function readConfig(path: string): Promise<RunSpecInput> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as RunSpecInput;
+  } catch (error) {
+    throw new UsageError(`${path}: cannot read as JSON: ${(error as Error).message}`);
+  }
+}
+
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train a method on a built dataset, then evaluate its best checkpoint on the test splits',
@@ -47,7 +55,7 @@ current step with a checkpoint; --resume continues exactly.`,
       },
     });
     if (!values.dataset || !values.out) throw new UsageError('give --dataset DIR and --out DIR');
-    const base: RunSpecInput = values.config ? (JSON.parse(await readFile(values.config, 'utf8')) as RunSpecInput) : ({ method: '' } as RunSpecInput);
+    const base: RunSpecInput = values.config ? await readConfig(values.config) : ({ method: '' } as RunSpecInput);
     const method = values.method ?? base.method;
     if (!METHOD_NAMES.includes(method)) throw new UsageError(`unknown method '${method || '(none)'}'; methods: ${METHOD_NAMES.join(', ')}`);
     if (values.model && !BackboneName.safeParse(values.model).success) throw new UsageError(`unknown model '${values.model}'; models: ${BackboneName.options.join(', ')}`);
