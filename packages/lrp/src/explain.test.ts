@@ -187,3 +187,50 @@ describe('hidden-layer relevance', () => {
     withZb.hidden.forEach((h, i) => expect(maxAbsDiff(h, withoutZb.hidden[i]!)).toBeLessThan(1e-6));
   });
 });
+
+describe.each(['cpu', 'wasm'])('the z^B rule on %s', (backend) => {
+  beforeAll(async () => {
+    await initEngine({ backend });
+  });
+
+  it('matches the rule computed by hand (dense first layer, bounds [-1, 2])', () => {
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ inputShape: [4], units: 3, activation: 'relu', biasInitializer: 'randomNormal', name: 'first' }), tf.layers.dense({ units: 2 })],
+    });
+    const [low, high, eps] = [-1, 2, 0.01];
+    const x = uniform([3, 4], seededRandom(5), -1, 2);
+    const graph = graphFromLayersModel(model);
+    const { heatmap, hidden } = explain(graph, x, { classes: [0, 1, 1], bounds: [low, high], epsilon: eps, hiddenLayers: ['first'] });
+    const [w, b] = model.layers[0]!.getWeights().map((t) => t.arraySync()) as [number[][], number[]];
+    const xs = x.arraySync() as number[][];
+    const r1 = hidden[0]!.arraySync() as number[][];
+    const expected = xs.map((xi, n) =>
+      xi.map((_, i) => {
+        let h = 0;
+        for (let j = 0; j < 3; j++) {
+          const plus = (v: number) => Math.max(v, 0);
+          const minus = (v: number) => Math.min(v, 0);
+          let z = b[j]! - low * plus(b[j]!) - high * minus(b[j]!);
+          for (let k = 0; k < 4; k++) z += xi[k]! * w[k]![j]! - low * plus(w[k]![j]!) - high * minus(w[k]![j]!);
+          z += z >= 0 ? eps : -eps;
+          h += (r1[n]![j]! / z) * (xi[i]! * w[i]![j]! - low * plus(w[i]![j]!) - high * minus(w[i]![j]!));
+        }
+        return h;
+      }),
+    );
+    (heatmap.arraySync() as number[][]).forEach((row, n) => row.forEach((v, i) => expect(v).toBeCloseTo(expected[n]![i]!, 5)));
+  });
+
+  it('gives the same heatmap through a transposed convolution as through the padded generic path', () => {
+    const conv = { filters: 3, kernelSize: 3, activation: 'relu' as const, kernelInitializer: tf.initializers.randomNormal({ seed: 3 }), biasInitializer: tf.initializers.randomNormal({ seed: 4 }) };
+    const head = () => [tf.layers.flatten(), tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.randomNormal({ seed: 5 }) })];
+    const same = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [5, 5, 1], padding: 'same', ...conv }), ...head()] });
+    const padded = tf.sequential({ layers: [tf.layers.zeroPadding2d({ inputShape: [5, 5, 1], padding: 1 }), tf.layers.conv2d({ padding: 'valid', ...conv }), ...head()] });
+    const x = uniform([2, 5, 5, 1], seededRandom(6), 0, 1);
+    for (const bounds of [[0, 1], [-0.5, 1.5]] as [number, number][]) {
+      const direct = explain(graphFromLayersModel(same), x, { classes: [0, 1], bounds }).heatmap;
+      const generic = explain(graphFromLayersModel(padded), x, { classes: [0, 1], bounds }).heatmap;
+      expect(maxAbsDiff(direct, generic)).toBeLessThan(1e-5 * Math.max(1, tf.max(tf.abs(generic)).dataSync()[0]!));
+    }
+  });
+});

@@ -21,22 +21,51 @@ export function withLrpScaling<T>(fn: () => T): T {
 
 /**
  * A ReLU whose gradient is dy * y / (y + eps) during a heatmap backward pass (LRP-epsilon at
- * the linear layer feeding it) and dy * step(z) otherwise. It saves its INPUT and recomputes
- * y, so a gradient of the heatmap stays exact to second order (including the derivative of
- * the scaling itself).
+ * the linear layer feeding it) and dy * step(z) otherwise. It saves its INPUT, so a gradient
+ * of the heatmap stays exact to second order (including the derivative of the scaling).
  */
 export function lrpRelu(epsilon: number): (z: Tensor) => Tensor {
+  const scale = lrpScale(epsilon);
   return tf.customGrad(((z: Tensor, save: tf.GradSaveFunc) => {
     save([z]);
     return {
       value: tf.relu(z),
-      gradFunc: (dy: Tensor, [input]: Tensor[]) => {
-        if (heatmapPasses === 0) return tf.mul(dy, tf.step(input!));
-        const y = tf.relu(input!);
-        return tf.mul(dy, tf.div(y, tf.add(y, epsilon)));
-      },
+      gradFunc: (dy: Tensor, [input]: Tensor[]) => (heatmapPasses === 0 ? tf.mul(dy, tf.step(input!)) : scale(dy, input!)),
     };
   }) as never) as (z: Tensor) => Tensor;
+}
+
+/**
+ * (dy, z) -> dy * r(z), r = relu(z) / (relu(z) + eps), as ONE differentiable op with its
+ * analytic derivatives: d/d dy = r, d/dz = dy * eps / (z + eps)^2 for z > 0, else 0
+ * (eps / (y + eps)^2 = (1 - r)^2 / eps). Composed from relu, add, div and mul it put four
+ * activation-sized ops and their second-order gradients on the tape per ReLU.
+ */
+function lrpScale(epsilon: number): (dy: Tensor, z: Tensor) => Tensor {
+  return tf.customGrad(((dy: Tensor, z: Tensor, save: tf.GradSaveFunc) => {
+    const y = tf.relu(z);
+    const r = tf.div(y, tf.add(y, epsilon));
+    save([dy, z, r]);
+    return {
+      value: tf.mul(dy, r),
+      gradFunc: (g: Tensor, [savedDy, savedZ, savedR]: Tensor[]) => {
+        const slope = tf.mul(tf.div(tf.square(tf.sub(1, savedR!)), epsilon), tf.step(savedZ!));
+        return [tf.mul(g, savedR!), tf.mul(tf.mul(g, savedDy!), slope)];
+      },
+    };
+  }) as never) as (dy: Tensor, z: Tensor) => Tensor;
+}
+
+/**
+ * z + eps * sign(z), with sign(0) = +1, whose derivative is 1 (the sign is piecewise
+ * constant): the stabilised denominator of LRP-epsilon, without its comparison and select
+ * ops on the tape.
+ */
+export function stabilize(z: Tensor, epsilon: number): Tensor {
+  return tf.customGrad(((input: Tensor) => ({
+    value: tf.add(input, tf.where(tf.greaterEqual(input, 0), tf.fill(input.shape, epsilon), tf.fill(input.shape, -epsilon))),
+    gradFunc: (dy: Tensor) => dy,
+  })) as never)(z) as Tensor;
 }
 
 /**

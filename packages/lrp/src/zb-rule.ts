@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Tensor } from '@tensorflow/tfjs';
+import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import type { LrpGraph } from './from-layers-model.js';
-import { stopGradient } from './lrp-relu.js';
+import { stabilize, stopGradient } from './lrp-relu.js';
 import { applyLinear, batchMoments, type BatchNormParams, type LinearMap } from './nodes.js';
 
 /** The network's first block: shape-only steps, one conv/dense, an optional batch norm, a ReLU. */
@@ -12,6 +12,8 @@ export interface FirstBlock {
   /** The node whose output is the first ReLU's output. */
   reluNode: string;
 }
+
+const identity = (x: Tensor) => x;
 
 export function findFirstBlock(graph: LrpGraph): FirstBlock {
   const consumers = (name: string) => graph.nodes.filter((n) => n.inputs.includes(name));
@@ -34,7 +36,7 @@ export function findFirstBlock(graph: LrpGraph): FirstBlock {
     } else if (node.batchNorm && !batchNorm) batchNorm = node.batchNorm;
     else if (!node.endsWithRelu || node.linear) fail(`layer '${node.name}' (${node.className}) comes before the first ReLU`);
     if (node.endsWithRelu) {
-      const pre = (x: Tensor) => pres.reduce((t, f) => f(t), x);
+      const pre = pres.length === 0 ? identity : (x: Tensor) => pres.reduce((t, f) => f(t), x);
       return { pre, linear: linear!, batchNorm, reluNode: node.name };
     }
     current = node.name;
@@ -59,22 +61,38 @@ export function zbRelevance(block: FirstBlock, x: Tensor, r1: Tensor, options: Z
   const { weight, bias } = foldedWeights(block, x, options.training);
   const positive = tf.relu(weight);
   const negative = tf.neg(tf.relu(tf.neg(weight)));
-  const lowImage = tf.fill(x.shape, low);
-  const highImage = tf.fill(x.shape, high);
   const f = (input: Tensor, w: Tensor, b?: Tensor) => applyLinear(block.linear, block.pre(input), w, b);
+  // A bound of 0 contributes exactly nothing (its input and its bias term are 0): skipping
+  // it saves a forward and a transposed map of the largest layer, and their gradients.
+  const bounded = [
+    { bound: low, w: positive, b: () => tf.mul(low, tf.relu(bias)) },
+    { bound: high, w: negative, b: () => tf.mul(high, tf.neg(tf.relu(tf.neg(bias)))) },
+  ].filter((term) => term.bound !== 0);
 
-  let z = tf.sub(
-    tf.sub(f(x, weight, bias), f(lowImage, positive, tf.mul(low, tf.relu(bias)))),
-    f(highImage, negative, tf.mul(high, tf.neg(tf.relu(tf.neg(bias))))),
-  );
-  z = tf.add(z, tf.mul(options.epsilon, tf.where(tf.greaterEqual(z, 0), tf.onesLike(z), tf.onesLike(z).neg())));
-  const s = tf.div(r1, z);
-  // f^T(s; w) as the input gradient of <f(u; w), s>: valid through padding and flatten too.
-  // u must be a fresh tensor: were it x, the gradient would also follow x's path through the
-  // network into s. Any value does, the map being linear in u.
+  let z = f(x, weight, bias);
+  for (const term of bounded) z = tf.sub(z, f(tf.fill(x.shape, term.bound), term.w, term.b()));
+  const s = tf.div(r1, stabilize(z, options.epsilon));
+  const transposed = transposedMap(block, x, s);
+  let heatmap = tf.mul(x, transposed(weight));
+  for (const term of bounded) heatmap = tf.sub(heatmap, tf.mul(term.bound, transposed(term.w)));
+  return heatmap;
+}
+
+/**
+ * w -> f^T(s; w), the transposed linear map applied to s: a transposed convolution (or
+ * matmul) when the block has no shape-only steps, otherwise the input gradient of
+ * <f(u; w), s>, valid through padding and flatten too. u must then be a fresh tensor: were it
+ * x, the gradient would also follow x's path through the network into s. Any value does, the
+ * map being linear in u.
+ */
+function transposedMap(block: FirstBlock, x: Tensor, s: Tensor): (w: Tensor) => Tensor {
+  const map = block.linear;
+  if (block.pre === identity && map.kind === 'dense') return (w) => tf.matMul(s as Tensor2D, w as Tensor2D, false, true);
+  if (block.pre === identity && map.kind === 'conv' && map.dilation[0] === 1 && map.dilation[1] === 1) {
+    return (w) => tf.conv2dTranspose(s as Tensor4D, w as Tensor4D, x.shape as [number, number, number, number], map.strides, map.padding);
+  }
   const u0 = tf.zeros(x.shape);
-  const transposed = (w: Tensor) => tf.grad((u: Tensor) => tf.sum(tf.mul(f(u, w), s)))(u0);
-  return tf.sub(tf.sub(tf.mul(x, transposed(weight)), tf.mul(low, transposed(positive))), tf.mul(high, transposed(negative)));
+  return (w) => tf.grad((u: Tensor) => tf.sum(tf.mul(applyLinear(map, block.pre(u), w), s)))(u0);
 }
 
 function foldedWeights(block: FirstBlock, x: Tensor, training: boolean): { weight: Tensor; bias: Tensor } {

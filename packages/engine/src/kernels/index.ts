@@ -9,6 +9,8 @@ import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './d
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { maxPoolGradGradConfig } from './max-pool-grad-grad.js';
 import { resizeBilinearGradConfig, resizeNearestNeighborGradConfig } from './resize-grads.js';
+import { sharingCastConfig, sharingIdentityConfig } from './shared-buffer.js';
+import { leadingAxesSumConfig } from './sum.js';
 
 export { MAX_POOL_GRAD_GRAD } from './max-pool-grad-grad.js';
 
@@ -27,6 +29,10 @@ function trainingKernels(backend: BackendName): KernelConfig[] {
     conv2dBackpropInputConfig('wasm'),
     transposingBatchMatMulConfig('wasm'),
     maxPoolGradConfig('wasm'),
+    // Not about correctness: copies and slow reductions that dominated ISNet steps.
+    sharingIdentityConfig('wasm'),
+    sharingCastConfig('wasm'),
+    leadingAxesSumConfig('wasm'),
   ];
 }
 

@@ -76,3 +76,46 @@ describe('wasm training kernels agree with cpu', () => {
     expect(actual[4]).toBe(1); // -1 wins the top-left window
   });
 });
+
+describe('wasm kernels that avoid copies and transposes', () => {
+  beforeAll(async () => {
+    await initEngine({ backend: 'wasm' });
+  });
+
+  it.each([
+    [[4, 5, 6, 3], [0, 1, 2], false],
+    [[4, 5, 6, 3], [0, 1, 2], true],
+    [[4, 5, 6, 3], [0], false],
+    [[4, 5, 6, 3], [2, 0, 1], false],
+    [[4, 5, 6, 3], [-4, -3], true],
+    [[4, 5, 6, 3], [0, 1, 2, 3], false],
+    [[4, 5, 6, 3], [0, 1, 2, 3], true],
+    [[7], [0], false],
+    [[4, 5, 6, 3], [1, 2], false],
+    [[4, 5, 6, 3], [3], true],
+  ] as const)('sum of %j over %j (keepDims %s) agrees with cpu', async (shape, axis, keepDims) => {
+    const x = uniform([...shape], seededRandom(11), -1, 1).dataSync();
+    const [expected, actual, expectedShape] = await onBoth(() => tf.sum(tf.tensor(x, [...shape]), [...axis], keepDims));
+    expect(tf.sum(tf.tensor(x, [...shape]), [...axis], keepDims).shape).toEqual(expectedShape);
+    expect(maxRelError(expected, actual)).toBeLessThan(1e-5);
+  });
+
+  it('sums int32 tensors exactly (stock kernel)', () => {
+    expect(Array.from(tf.sum(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), 0).dataSync())).toEqual([9, 12]);
+  });
+
+  it('shares buffers in clone and same-dtype cast, and frees them with the last handle', () => {
+    const before = tf.memory().numBytes;
+    const x = tf.tensor1d([1, 2, 3]);
+    const copy = tf.clone(x);
+    const same = tf.cast(x, 'float32');
+    const converted = tf.tidy(() => tf.cast(tf.tensor1d([1.7, -2.2]), 'int32'));
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3]);
+    expect(Array.from(same.dataSync())).toEqual([1, 2, 3]);
+    expect(Array.from(converted.dataSync())).toEqual([1, -2]);
+    expect(converted.dtype).toBe('int32');
+    tf.dispose([copy, same, converted]);
+    expect(tf.memory().numBytes).toBe(before);
+  });
+});
