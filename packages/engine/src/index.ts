@@ -1,5 +1,6 @@
 export { initEngine, type EngineOptions, type EngineReport } from './engine.js';
 export { BACKEND_ENV, BACKEND_NAMES, BackendError, isBackendName, probeBackend, type BackendName, type BackendProbe } from './backend.js';
 export { logSoftmax, softmaxCrossEntropy } from './ops/log-softmax.js';
+export { conv2dWithBias, matMulWithBias } from './ops/linear-with-bias.js';
 export { CORRECTED_GRADIENTS, MISSING_GRADIENTS } from './gradients/index.js';
 export * from './gradcheck/index.js';

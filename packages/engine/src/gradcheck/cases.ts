@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import { logSoftmax, softmaxCrossEntropy } from '../ops/log-softmax.js';
+import { conv2dWithBias, matMulWithBias } from '../ops/linear-with-bias.js';
 import type { GradCheckCase } from './check.js';
 import { separated, uniform } from './random.js';
 
@@ -76,6 +77,21 @@ export const GRAD_CHECK_CASES: GradCheckCase[] = [
       readout(tf.fused.conv2d({ x: x as Tensor4D, filter: filter as Tensor4D, strides: 1, pad: 'same', bias, activation: 'sigmoid' }), w!),
   },
   {
+    op: 'conv2dWithBias s2 same (engine)',
+    inputs: (r) => [uniform([2, 6, 6, 2], r), uniform([3, 3, 2, 3], r), uniform([3], r), uniform([2, 3, 3, 3], r)],
+    f: (x, filter, bias, w) => readout(conv2dWithBias(x as Tensor4D, filter as Tensor4D, bias, [2, 2], 'same'), w!),
+  },
+  {
+    op: 'conv2dWithBias 1x1 valid, bias only (engine)',
+    inputs: (r) => [uniform([3], r), uniform([2, 4, 4, 3], r)],
+    f: (bias, w) => readout(conv2dWithBias(tf.ones([2, 4, 4, 2]) as Tensor4D, tf.ones([1, 1, 2, 3]) as Tensor4D, bias, [1, 1], 'valid'), w!),
+  },
+  {
+    op: 'matMulWithBias (engine)',
+    inputs: (r) => [uniform([3, 4], r), uniform([4, 5], r), uniform([5], r), uniform([3, 5], r)],
+    f: (a, b, bias, w) => readout(matMulWithBias(a as Tensor2D, b as Tensor2D, bias), w!),
+  },
+  {
     op: 'depthwiseConv2d 3x3 s1 same',
     inputs: (r) => [uniform([2, 5, 5, 2], r), uniform([3, 3, 2, 2], r), uniform([2, 5, 5, 4], r)],
     f: (x, filter, w) => readout(tf.depthwiseConv2d(x as Tensor4D, filter as Tensor4D, 1, 'same'), w!),
@@ -139,6 +155,9 @@ export const GRAD_CHECK_CASES: GradCheckCase[] = [
     f: (logits) => tf.mul(softmaxCrossEntropy(tf.oneHot([0, 3, 4], 5), logits!), tf.sum(tf.square(logits!))) as Scalar,
   },
   unary('global average pool', (x) => tf.mean(x, [1, 2]), [2, 3, 3, 2]),
+  unary('sum over leading axes (bias gradient)', (x) => tf.sum(x, [0, 1, 2]), [2, 3, 3, 2]),
+  unary('mean over leading axes, kept (batch-norm statistic)', (x) => tf.mean(x, [0, 1, 2], true), [2, 3, 3, 2]),
+  unary('sum over all axes', (x) => tf.mul(tf.sum(x), x), [2, 3, 2]),
   unary('tile (batch-norm statistics)', (x) => tf.tile(x, [3, 4, 2]), [1, 2, 3]),
   unary('where', (x) => tf.where(tf.greater(x, 0), tf.square(x), tf.mul(x, 3)), [2, 6], 0.2, 1),
   unary('concat + pad + reshape', (x) => tf.reshape(tf.concat([tf.pad(x, [[0, 0], [1, 1]]), tf.abs(x)], 1), [-1]), [2, 3], 0.2, 1),

@@ -6,6 +6,8 @@ import { reduceTo } from './reduce-to.js';
  * FusedBatchNorm's gradient with broadcasting instead of Tile: y = (x - mean) r scale + offset,
  * r = 1 / sqrt(variance + eps). Same values as the stock gradient; the stock one tiles the
  * statistics to x's shape, whose own gradient (second order) and kernel are slow on 'wasm'.
+ * Per-channel factors are applied after the reductions, so the activation-sized work is
+ * three elementwise ops and two reductions (each also differentiated at second order).
  */
 export const batchNormGradConfig: GradConfig = {
   kernelName: 'FusedBatchNorm',
@@ -15,15 +17,18 @@ export const batchNormGradConfig: GradConfig = {
     const g = dy as Tensor;
     const { varianceEpsilon } = attrs as { varianceEpsilon: number };
     const r = tf.rsqrt(tf.add(variance, varianceEpsilon));
-    const gScaled = scale ? tf.mul(g, scale) : g;
-    const centred = tf.sub(x, mean);
+    const gain = scale ? tf.mul(scale, r) : r;
+    // sum(g) and sum(g (x - mean)) over the positions of each statistic, shared by the
+    // statistics' gradients (computed here: a thunk's intermediates die with its scope).
+    const gSum = reduceTo(g, mean.shape);
+    const gCentredSum = reduceTo(tf.mul(g, tf.sub(x, mean)), variance.shape);
     const grads: Record<string, () => Tensor> = {
-      x: () => tf.mul(gScaled, r),
-      mean: () => reduceTo(tf.neg(tf.mul(gScaled, r)), mean.shape),
-      variance: () => reduceTo(tf.mul(tf.mul(gScaled, centred), tf.mul(-0.5, tf.pow(r, 3))), variance.shape),
-      offset: () => reduceTo(g, mean.shape),
+      x: () => tf.mul(g, gain),
+      mean: () => tf.neg(tf.mul(gSum, gain)),
+      variance: () => tf.mul(gCentredSum, tf.mul(-0.5, tf.mul(tf.pow(r, 3), scale ?? 1))),
+      offset: () => tf.clone(gSum),
     };
-    if (scale) grads['scale'] = () => reduceTo(tf.mul(g, tf.mul(centred, r)), scale.shape);
+    if (scale) grads['scale'] = () => reduceTo(tf.mul(gCentredSum, r), scale.shape);
     return grads;
   },
 };

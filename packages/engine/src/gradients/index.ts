@@ -7,6 +7,8 @@ import { eluGradGradConfig } from './elu-grad-grad.js';
 import { avgPoolGradGradConfig, maxPoolGradGradConfig } from './pool-grad-grads.js';
 import { resizeBilinearGradGradConfig, resizeNearestNeighborGradGradConfig } from './resize-grad-grads.js';
 import { batchNormGradConfig } from './batch-norm-grad.js';
+import { fusedConv2dGradConfig, fusedMatMulGradConfig } from './fused-linear-grads.js';
+import { meanGradConfig, sumGradConfig } from './sum-mean-grads.js';
 import { tileGradConfig } from './tile-grad.js';
 import { eluGradConfig, expGradConfig, powGradConfig, sigmoidGradConfig, softmaxGradConfig, tanhGradConfig } from './saved-input-grads.js';
 
@@ -21,6 +23,9 @@ export const MISSING_GRADIENTS: GradConfig[] = [
   conv2dBackpropFilterGradConfig,
   eluGradGradConfig,
   ...COMPARISON_GRADIENTS,
+  // Fused kernels run directly (ops/linear-with-bias.ts), outside tf.fused's customGrad.
+  fusedConv2dGradConfig,
+  fusedMatMulGradConfig,
 ];
 
 /** Gradients whose stock version silently breaks second order (saved outputs). */
@@ -34,7 +39,7 @@ export const CORRECTED_GRADIENTS: GradConfig[] = [
 ];
 
 /** Gradients whose stock version is correct but far too slow for training. */
-export const FASTER_GRADIENTS: GradConfig[] = [tileGradConfig, batchNormGradConfig];
+export const FASTER_GRADIENTS: GradConfig[] = [tileGradConfig, batchNormGradConfig, sumGradConfig, meanGradConfig];
 
 const ALL = [...MISSING_GRADIENTS, ...CORRECTED_GRADIENTS, ...FASTER_GRADIENTS];
 

@@ -10,7 +10,8 @@ import { maxPoolGradConfig } from './max-pool-grad.js';
 import { maxPoolGradGradConfig } from './max-pool-grad-grad.js';
 import { resizeBilinearGradConfig, resizeNearestNeighborGradConfig } from './resize-grads.js';
 import { sharingCastConfig, sharingIdentityConfig } from './shared-buffer.js';
-import { leadingAxesSumConfig } from './sum.js';
+import { leadingAxesReductionConfig } from './reduction.js';
+import { blockCopyTileConfig } from './tile.js';
 
 export { MAX_POOL_GRAD_GRAD } from './max-pool-grad-grad.js';
 
@@ -19,7 +20,7 @@ function trainingKernels(backend: BackendName): KernelConfig[] {
   if (backend === 'tensorflow') return [maxPoolGradGradConfig(backend)];
   // Stock 'cpu' and 'wasm' gradient kernels that disagree with finite differences.
   const corrected = [avgPoolGradConfig(backend), resizeBilinearGradConfig(backend), resizeNearestNeighborGradConfig(backend)];
-  const common = [maxPoolGradGradConfig(backend), ...corrected];
+  const common = [maxPoolGradGradConfig(backend), ...corrected, blockCopyTileConfig(backend)];
   if (backend !== 'wasm') return common;
   return [
     ...common,
@@ -32,7 +33,8 @@ function trainingKernels(backend: BackendName): KernelConfig[] {
     // Not about correctness: copies and slow reductions that dominated ISNet steps.
     sharingIdentityConfig('wasm'),
     sharingCastConfig('wasm'),
-    leadingAxesSumConfig('wasm'),
+    leadingAxesReductionConfig('Sum', 'wasm'),
+    leadingAxesReductionConfig('Mean', 'wasm'),
   ];
 }
 

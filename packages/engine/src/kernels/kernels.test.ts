@@ -93,11 +93,50 @@ describe('wasm kernels that avoid copies and transposes', () => {
     [[7], [0], false],
     [[4, 5, 6, 3], [1, 2], false],
     [[4, 5, 6, 3], [3], true],
-  ] as const)('sum of %j over %j (keepDims %s) agrees with cpu', async (shape, axis, keepDims) => {
+    [[3, 1, 4], [0, 2], false],
+    [[4, 1, 5, 1, 3], [0, 2], false],
+    [[4, 1, 5, 1, 3], [0, 1, 3], true],
+  ] as const)('sum and mean of %j over %j (keepDims %s) agree with cpu', async (shape, axis, keepDims) => {
     const x = uniform([...shape], seededRandom(11), -1, 1).dataSync();
-    const [expected, actual, expectedShape] = await onBoth(() => tf.sum(tf.tensor(x, [...shape]), [...axis], keepDims));
-    expect(tf.sum(tf.tensor(x, [...shape]), [...axis], keepDims).shape).toEqual(expectedShape);
-    expect(maxRelError(expected, actual)).toBeLessThan(1e-5);
+    for (const reduce of [tf.sum, tf.mean]) {
+      const [expected, actual, expectedShape] = await onBoth(() => reduce(tf.tensor(x, [...shape]), [...axis], keepDims));
+      expect(reduce(tf.tensor(x, [...shape]), [...axis], keepDims).shape).toEqual(expectedShape);
+      expect(maxRelError(expected, actual)).toBeLessThan(1e-5);
+    }
+  });
+
+  it.each([
+    [[1, 1, 1, 3], [2, 3, 4, 1]],
+    [[2, 1, 3], [1, 4, 2]],
+    [[3, 2], [2, 3]],
+    [[4, 1], [1, 5]],
+    [[5], [3]],
+    [[2, 3], [1, 1]],
+  ])('tile of %j by %j gives every output its input element (cpu and wasm)', async (shape, reps) => {
+    const x = uniform(shape, seededRandom(12), -1, 1).dataSync();
+    // Reference: output element at coordinates c reads input element at c mod shape.
+    const outShape = shape.map((s, d) => s * reps[d]!);
+    const expected = Array.from({ length: outShape.reduce((a, b) => a * b, 1) }, (_, flat) => {
+      let rest = flat;
+      let index = 0;
+      let stride = 1;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        const c = rest % outShape[d]!;
+        rest = Math.floor(rest / outShape[d]!);
+        index += (c % shape[d]!) * stride;
+        stride *= shape[d]!;
+      }
+      return x[index]!;
+    });
+    const [cpu, wasm, cpuShape] = await onBoth(() => tf.tile(tf.tensor(x, shape), reps));
+    expect(cpuShape).toEqual(outShape);
+    expect(Array.from(cpu)).toEqual(expected);
+    expect(Array.from(wasm)).toEqual(expected);
+  });
+
+  it('tiles int32 and bool tensors', () => {
+    expect(Array.from(tf.tile(tf.tensor2d([1, 2], [1, 2], 'int32'), [2, 2]).dataSync())).toEqual([1, 2, 1, 2, 1, 2, 1, 2]);
+    expect(Array.from(tf.tile(tf.tensor1d([true, false], 'bool'), [2]).dataSync())).toEqual([1, 0, 1, 0]);
   });
 
   it('sums int32 tensors exactly (stock kernel)', () => {

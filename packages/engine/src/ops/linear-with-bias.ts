@@ -1,0 +1,24 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor, Tensor1D, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
+
+/**
+ * Convolution plus bias as ONE kernel (FusedConv2D, linear activation) whose gradient is
+ * registered per input (fused-linear-grads.ts), so only the gradients a path needs are
+ * computed. tf.fused.conv2d wraps the same kernel in a customGrad that computes the input,
+ * filter and bias gradients every time: an LRP backward pass (which needs only the input
+ * gradient) then ran a useless filter gradient per layer, recorded on the tape besides.
+ * Dilated convolutions keep conv2d + add.
+ */
+export function conv2dWithBias(x: Tensor4D, filter: Tensor4D, bias: Tensor | undefined, strides: [number, number], pad: 'same' | 'valid', dilations: [number, number] = [1, 1]): Tensor4D {
+  if (!bias) return tf.conv2d(x, filter, strides, pad, 'NHWC', dilations);
+  if (dilations[0] !== 1 || dilations[1] !== 1) return tf.add(tf.conv2d(x, filter, strides, pad, 'NHWC', dilations), bias);
+  const attrs = { strides, pad, dataFormat: 'NHWC', dilations, activation: 'linear', leakyreluAlpha: 0 };
+  return tf.engine().runKernel('FusedConv2D', { x, filter, bias: bias as Tensor1D }, attrs as never) as Tensor4D;
+}
+
+/** a x b plus bias as ONE kernel (_FusedMatMul, linear activation); see conv2dWithBias. */
+export function matMulWithBias(a: Tensor2D, b: Tensor2D, bias: Tensor | undefined): Tensor2D {
+  if (!bias) return tf.matMul(a, b);
+  const attrs = { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0 };
+  return tf.engine().runKernel('_FusedMatMul', { a, b, bias: bias as Tensor1D }, attrs as never) as Tensor2D;
+}
