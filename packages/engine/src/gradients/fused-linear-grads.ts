@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { GradConfig, NamedAttrMap, Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
+import type { GradConfig, NamedAttrMap, Tensor, Tensor3D, Tensor4D } from '@tensorflow/tfjs';
 import { reduceTo } from './reduce-to.js';
 
 function requireLinear(kernel: string, attrs: NamedAttrMap): void {
@@ -27,15 +27,15 @@ export const fusedConv2dGradConfig: GradConfig = {
   },
 };
 
-/** _FusedMatMul (linear, no transposes): the matmul's operand gradients, the bias's sum. */
+/** _FusedMatMul (linear, no transposes, batched operands): the operand gradients, the bias's sum. */
 export const fusedMatMulGradConfig: GradConfig = {
   kernelName: '_FusedMatMul',
   inputsToSave: ['a', 'b', 'bias'],
   gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
     requireLinear('_FusedMatMul', attrs);
     if (attrs['transposeA'] || attrs['transposeB']) throw new Error('_FusedMatMul: the registered gradient covers untransposed operands only');
-    const [a, b, bias] = saved as [Tensor2D, Tensor2D, Tensor];
-    const g = dy as Tensor2D;
+    const [a, b, bias] = saved as [Tensor3D, Tensor3D, Tensor];
+    const g = dy as Tensor3D;
     return {
       a: () => tf.matMul(g, b, false, true),
       b: () => tf.matMul(a, g, true, false),

@@ -16,9 +16,14 @@ export function conv2dWithBias(x: Tensor4D, filter: Tensor4D, bias: Tensor | und
   return tf.engine().runKernel('FusedConv2D', { x, filter, bias: bias as Tensor1D }, attrs as never) as Tensor4D;
 }
 
-/** a x b plus bias as ONE kernel (_FusedMatMul, linear activation); see conv2dWithBias. */
+/**
+ * a x b plus bias as ONE kernel (_FusedMatMul, linear activation); see conv2dWithBias. The
+ * kernel takes batched (rank-3) operands, as tf.fused.matMul passes them.
+ */
 export function matMulWithBias(a: Tensor2D, b: Tensor2D, bias: Tensor | undefined): Tensor2D {
   if (!bias) return tf.matMul(a, b);
   const attrs = { transposeA: false, transposeB: false, activation: 'linear', leakyreluAlpha: 0 };
-  return tf.engine().runKernel('_FusedMatMul', { a, b, bias: bias as Tensor1D }, attrs as never) as Tensor2D;
+  const inputs = { a: tf.expandDims(a, 0), b: tf.expandDims(b, 0), bias: bias as Tensor1D };
+  const product = tf.engine().runKernel('_FusedMatMul', inputs, attrs as never) as Tensor;
+  return tf.squeeze(product, [0]);
 }
