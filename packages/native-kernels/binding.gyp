@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/conv.cc",
+        "native/elementwise.cc",
         "native/gemm.cc",
         "native/matmul.cc",
         "native/thread_pool.cc"

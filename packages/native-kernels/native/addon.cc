@@ -10,6 +10,7 @@
 
 #include "context.h"
 #include "conv.h"
+#include "elementwise.h"
 #include "gemm.h"
 #include "matmul.h"
 #include "napi_util.h"
@@ -156,6 +157,52 @@ napi_value BatchMatMul(napi_env env, napi_callback_info info) {
   });
 }
 
+// binary(heap, {op, out, rows, inner, a, aBroadcast, b, bBroadcast})
+napi_value Binary(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    BinaryProblem p;
+    const int64_t op = fields.integer("op");
+    if (op < 0 || op > static_cast<int64_t>(BinaryOp::kDiv)) {
+      throw std::invalid_argument("unknown binary op code " + std::to_string(op));
+    }
+    p.op = static_cast<BinaryOp>(op);
+    p.rows = fields.count("rows");
+    p.inner = fields.count("inner");
+    const int64_t total = elements({p.rows, p.inner});
+    const auto operand = [&](const char* offset_name, const char* broadcast_name) {
+      const int64_t code = fields.integer(broadcast_name);
+      if (code < 0 || code > static_cast<int64_t>(Broadcast::kColumn)) {
+        throw std::invalid_argument(std::string(broadcast_name) + ": unknown broadcast code");
+      }
+      const auto broadcast = static_cast<Broadcast>(code);
+      return BinaryOperand{heap.floats(fields, offset_name, operand_size(broadcast, p.rows, p.inner)),
+                           broadcast};
+    };
+    p.a = operand("a", "aBroadcast");
+    p.b = operand("b", "bBroadcast");
+    p.out = heap.floats(fields, "out", total);
+    binary(context_of(env), p);
+    return undefined(env);
+  });
+}
+
+// sumRows(heap, {x, out, rows, columns})
+napi_value SumRows(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const int64_t rows = fields.count("rows");
+    const int64_t columns = fields.count("columns");
+    sum_rows(context_of(env), heap.floats(fields, "x", elements({rows, columns})), rows, columns,
+             heap.floats(fields, "out", columns));
+    return undefined(env);
+  });
+}
+
 // setThreads(n): resizes the pool; returns the new thread count.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -221,6 +268,8 @@ NAPI_MODULE_INIT() {
         {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr,
          napi_enumerable, nullptr},
         {"batchMatMul", nullptr, BatchMatMul, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+        {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+        {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"microKernel", nullptr, CurrentMicroKernel, nullptr, nullptr, nullptr, napi_enumerable,
          nullptr},

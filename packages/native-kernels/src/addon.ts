@@ -62,6 +62,13 @@ export interface NativeAddon {
       bBatch: Int32Array;
     },
   ): void;
+  /**
+   * out = a (op) b over an output of rows x inner elements, op 0 add, 1 sub, 2 mul, 3 div;
+   * each operand's broadcast: 0 whole, 1 one value, 2 one inner-length row, 3 one value per row.
+   */
+  binary(heap: Uint8Array, args: { op: number; out: number; rows: number; inner: number; a: number; aBroadcast: number; b: number; bBroadcast: number }): void;
+  /** out[c] = sum over r of x[r * columns + c]. */
+  sumRows(heap: Uint8Array, args: { x: number; out: number; rows: number; columns: number }): void;
   /** Resizes the thread pool; returns the new thread count. */
   setThreads(threads: number): number;
   /** The micro-kernel in use, by default the fastest this CPU supports. */

@@ -6,12 +6,13 @@ import { expectWasmMatchesCpu, fixedInputs, NATIVE_DISABLED } from './test-suppo
 describe.skipIf(NATIVE_DISABLED)('registerNativeKernels', () => {
   it('replaces the wasm kernels before the backend starts, and unregistering restores them working', async () => {
     const original = new Map(NATIVE_KERNEL_NAMES.map((name) => [name, tf.getKernel(name, 'wasm')]));
+    expect(original.get('IsnetSumRows')).toBeUndefined(); // the suite's own kernel
     expect(original.get('Conv2D')).toBeDefined();
     expect(original.get('Conv2DBackpropFilter')).toBeUndefined(); // the gap the native kernels fill
 
     // Registered before 'wasm' initialises, so the displaced kernels' setup never runs then.
     const names = registerNativeKernels();
-    expect(names).toEqual(['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul']);
+    expect(names).toEqual(['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'Add', 'Sub', 'Multiply', 'RealDiv', 'IsnetSumRows']);
     expect(registerNativeKernels()).toEqual(names);
     for (const name of names) {
       const kernel = tf.getKernel(name, 'wasm');
@@ -22,6 +23,9 @@ describe.skipIf(NATIVE_DISABLED)('registerNativeKernels', () => {
     const conv = fixedInputs({ x: [2, 7, 7, 3], filter: [3, 3, 3, 4] });
     const build = () => tf.conv2d(conv.x!() as tf.Tensor4D, conv.filter!() as tf.Tensor4D, 2, 'same');
     await expectWasmMatchesCpu(build);
+    // A small sum falls back to the displaced wasm Add, whose setup the backend never ran.
+    const sums = fixedInputs({ small: [5, 3], large: [300, 200] });
+    await expectWasmMatchesCpu(() => [tf.add(sums.small!(), 1), tf.add(sums.large!(), 1)]);
 
     unregisterNativeKernels();
     for (const name of names) expect(tf.getKernel(name, 'wasm'), name).toBe(original.get(name));

@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { batchMatMulConfig, fusedMatMulConfig } from './kernels/batch-matmul.js';
+import { binaryConfigs } from './kernels/binary.js';
 import { conv2dBackpropFilterConfig, conv2dBackpropInputConfig } from './kernels/conv2d-backprop.js';
 import { conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
+import { displaced } from './kernels/displaced.js';
+import { sumRowsConfig } from './kernels/sum-rows.js';
 import { loadNativeKernels } from './native.js';
 
 const NATIVE_KERNELS: readonly KernelConfig[] = [
@@ -12,13 +15,12 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   conv2dBackpropFilterConfig,
   batchMatMulConfig,
   fusedMatMulConfig,
+  ...binaryConfigs,
+  sumRowsConfig,
 ];
 
 /** Names of the 'wasm' kernels that registerNativeKernels() provides. */
 export const NATIVE_KERNEL_NAMES: readonly string[] = NATIVE_KERNELS.map((config) => config.kernelName);
-
-/** The 'wasm' kernels the native ones displaced, to be put back by unregisterNativeKernels(). */
-const displaced = new Map<string, KernelConfig>();
 
 /**
  * Registers the native kernels for the 'wasm' backend in place of the ones it has (and of

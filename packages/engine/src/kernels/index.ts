@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import type { BackendName } from '../backend.js';
 import { avgPoolGradConfig } from './avg-pool-grad.js';
+import { composedBatchNormConfig } from './batch-norm.js';
 import { transposingBatchMatMulConfig } from './batch-matmul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
@@ -35,6 +36,7 @@ function trainingKernels(backend: BackendName): KernelConfig[] {
     sharingCastConfig('wasm'),
     leadingAxesReductionConfig('Sum', 'wasm'),
     leadingAxesReductionConfig('Mean', 'wasm'),
+    composedBatchNormConfig('wasm'),
   ];
 }
 

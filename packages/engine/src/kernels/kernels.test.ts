@@ -139,6 +139,21 @@ describe('wasm kernels that avoid copies and transposes', () => {
     expect(Array.from(tf.tile(tf.tensor1d([true, false], 'bool'), [2]).dataSync())).toEqual([1, 0, 1, 0]);
   });
 
+  it.each([
+    ['scale and offset', true, true, 0],
+    ['no scale', false, true, 0],
+    ['no offset', true, false, 0],
+    ['neither, mean 1000', false, false, 1000],
+  ] as const)('batchNorm with %s agrees with cpu', async (_name, withScale, withOffset, shift) => {
+    const r = seededRandom(13);
+    const x = uniform([2, 5, 4, 3], r, shift - 1, shift + 1).dataSync();
+    const [mean, variance, scale, offset] = [uniform([3], r, shift - 0.5, shift + 0.5), uniform([3], r, 0.2, 2), uniform([3], r), uniform([3], r)].map((t) => t.dataSync());
+    const [expected, actual] = await onBoth(() =>
+      tf.batchNorm(tf.tensor4d(x, [2, 5, 4, 3]), tf.tensor1d(mean!), tf.tensor1d(variance!), withOffset ? tf.tensor1d(offset!) : undefined, withScale ? tf.tensor1d(scale!) : undefined, 1e-3),
+    );
+    expect(maxRelError(expected, actual)).toBeLessThan(1e-5);
+  });
+
   it('sums int32 tensors exactly (stock kernel)', () => {
     expect(Array.from(tf.sum(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), 0).dataSync())).toEqual([9, 12]);
   });

@@ -1,14 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { SUM_ROWS_KERNEL } from '@isnet-bench/native-kernels';
 import { callKernel, release } from './call-kernel.js';
 
 /**
- * Sum or mean over leading axes (bias and batch-norm statistics and gradients: NHWC -> C) as
- * a matrix product w[1, rows] x x[rows, C] with w = 1 (or 1/rows), on the backend's (native,
- * where loaded) BatchMatMul. The 'wasm' kernels transpose the reduced axes innermost first
- * and then reduce in a scalar loop: ~9 ms for a 64x28x28x32 activation. A full reduction
- * reduces the leading axes this way, then the last with the stock kernel (a mean of equal
- * groups' means is the mean). Other axis patterns and dtypes keep the stock kernel.
+ * Sum or mean over leading axes (bias and batch-norm statistics and gradients: NHWC -> C) by
+ * the native column-sum kernel where it is loaded, else as a matrix product w[1, rows] x
+ * x[rows, C] with w = 1 (or 1/rows) on the backend's BatchMatMul. The 'wasm' kernels
+ * transpose the reduced axes innermost first and then reduce in a scalar loop: ~9 ms for a
+ * 64x28x28x32 activation. A full reduction reduces the leading axes this way, then the last
+ * with the stock kernel (a mean of equal groups' means is the mean). Other axis patterns and
+ * dtypes keep the stock kernel.
  */
 export function leadingAxesReductionConfig(kernelName: 'Sum' | 'Mean', backendName: string): KernelConfig {
   const stock = tf.getKernel(kernelName, backendName);
@@ -30,10 +32,7 @@ export function leadingAxesReductionConfig(kernelName: 'Sum' | 'Mean', backendNa
     const rows = sized.slice(0, split).reduce((n, a) => n * a.size, 1);
     const columns = sized.slice(split).reduce((n, a) => n * a.size, 1);
     const outShape = x.shape.filter((_, i) => !axes.includes(i));
-    const ones = { dataId: backend.write(new Float32Array(rows).fill(kernelName === 'Mean' ? 1 / rows : 1), [1, 1, rows], 'float32'), shape: [1, 1, rows], dtype: 'float32' } as TensorInfo;
-    const matrix = callKernel('Reshape', backend, backendName, { x }, { shape: [1, rows, columns] });
-    const product = callKernel('BatchMatMul', backend, backendName, { a: ones, b: matrix }, { transposeA: false, transposeB: false });
-    release(backend, ones, matrix);
+    const product = columnSums(backend, backendName, x, rows, columns, kernelName === 'Mean' ? 1 / rows : 1);
     let out: TensorInfo;
     if (firstKept === -1) {
       const vector = callKernel('Reshape', backend, backendName, { x: product }, { shape: [columns] });
@@ -50,4 +49,24 @@ export function leadingAxesReductionConfig(kernelName: 'Sum' | 'Mean', backendNa
     return kept;
   };
   return { kernelName, backendName, kernelFunc };
+}
+
+/** weight * (sums over rows of x read as [rows, columns]), as a tensor of `columns` values. */
+function columnSums(backend: KernelBackend, backendName: string, x: TensorInfo, rows: number, columns: number, weight: number): TensorInfo {
+  const constant = (values: Float32Array, shape: number[]) => ({ dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' }) as TensorInfo;
+  if (tf.getKernel(SUM_ROWS_KERNEL, backendName)) {
+    const matrix = callKernel('Reshape', backend, backendName, { x }, { shape: [rows, columns] });
+    const sums = callKernel(SUM_ROWS_KERNEL, backend, backendName, { x: matrix });
+    release(backend, matrix);
+    if (weight === 1) return sums;
+    const factor = constant(Float32Array.of(weight), []);
+    const weighted = callKernel('Multiply', backend, backendName, { a: sums, b: factor });
+    release(backend, sums, factor);
+    return weighted;
+  }
+  const weights = constant(new Float32Array(rows).fill(weight), [1, 1, rows]);
+  const matrix = callKernel('Reshape', backend, backendName, { x }, { shape: [1, rows, columns] });
+  const product = callKernel('BatchMatMul', backend, backendName, { a: weights, b: matrix }, { transposeA: false, transposeB: false });
+  release(backend, weights, matrix);
+  return product;
 }

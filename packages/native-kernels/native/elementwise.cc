@@ -1,0 +1,125 @@
+#include "elementwise.h"
+
+#include <algorithm>
+
+namespace isnet {
+namespace {
+
+template <BinaryOp Op>
+inline float apply(float x, float y) {
+  if constexpr (Op == BinaryOp::kAdd) return x + y;
+  if constexpr (Op == BinaryOp::kSub) return x - y;
+  if constexpr (Op == BinaryOp::kMul) return x * y;
+  return x / y;
+}
+
+// One contiguous run of n outputs; a constant operand is read once. The loops are simple
+// enough for the compiler to vectorise.
+template <BinaryOp Op, bool AConst, bool BConst>
+void run(const float* __restrict a, const float* __restrict b, float* __restrict out, int64_t n) {
+  if constexpr (AConst && BConst) {
+    std::fill(out, out + n, apply<Op>(*a, *b));
+  } else if constexpr (AConst) {
+    const float x = *a;
+    for (int64_t i = 0; i < n; ++i) out[i] = apply<Op>(x, b[i]);
+  } else if constexpr (BConst) {
+    const float y = *b;
+    for (int64_t i = 0; i < n; ++i) out[i] = apply<Op>(a[i], y);
+  } else {
+    for (int64_t i = 0; i < n; ++i) out[i] = apply<Op>(a[i], b[i]);
+  }
+}
+
+using RunFn = void (*)(const float*, const float*, float*, int64_t);
+
+template <BinaryOp Op>
+RunFn pick(bool a_const, bool b_const) {
+  if (a_const) return b_const ? run<Op, true, true> : run<Op, true, false>;
+  return b_const ? run<Op, false, true> : run<Op, false, false>;
+}
+
+RunFn pick(BinaryOp op, bool a_const, bool b_const) {
+  switch (op) {
+    case BinaryOp::kAdd: return pick<BinaryOp::kAdd>(a_const, b_const);
+    case BinaryOp::kSub: return pick<BinaryOp::kSub>(a_const, b_const);
+    case BinaryOp::kMul: return pick<BinaryOp::kMul>(a_const, b_const);
+    case BinaryOp::kDiv: return pick<BinaryOp::kDiv>(a_const, b_const);
+  }
+  return nullptr;
+}
+
+bool constant_in_row(Broadcast broadcast) {
+  return broadcast == Broadcast::kScalar || broadcast == Broadcast::kColumn;
+}
+
+// Where operand data for output element (r, j) starts.
+const float* at(const BinaryOperand& operand, int64_t r, int64_t j, int64_t inner) {
+  switch (operand.broadcast) {
+    case Broadcast::kFull: return operand.data + r * inner + j;
+    case Broadcast::kScalar: return operand.data;
+    case Broadcast::kRow: return operand.data + j;
+    case Broadcast::kColumn: return operand.data + r;
+  }
+  return operand.data;
+}
+
+// Large enough that a task's work dwarfs handing it to a thread.
+constexpr int64_t kChunk = 1 << 15;
+
+}  // namespace
+
+int64_t operand_size(Broadcast broadcast, int64_t rows, int64_t inner) {
+  switch (broadcast) {
+    case Broadcast::kFull: return rows * inner;
+    case Broadcast::kScalar: return 1;
+    case Broadcast::kRow: return inner;
+    case Broadcast::kColumn: return rows;
+  }
+  return 0;
+}
+
+void binary(Context& context, const BinaryProblem& p) {
+  const int64_t total = p.rows * p.inner;
+  if (total == 0) return;
+  const RunFn fn = pick(p.op, constant_in_row(p.a.broadcast), constant_in_row(p.b.broadcast));
+  const int64_t tasks = (total + kChunk - 1) / kChunk;
+  context.pool().parallel_for(tasks, [&](int64_t task, int) {
+    const int64_t end = std::min(total, (task + 1) * kChunk);
+    for (int64_t i = task * kChunk; i < end;) {
+      const int64_t r = i / p.inner;
+      const int64_t j = i % p.inner;
+      const int64_t n = std::min(p.inner - j, end - i);
+      fn(at(p.a, r, j, p.inner), at(p.b, r, j, p.inner), p.out + i, n);
+      i += n;
+    }
+  });
+}
+
+}  // namespace isnet
+
+namespace isnet {
+
+void sum_rows(Context& context, const float* x, int64_t rows, int64_t columns, float* out) {
+  if (columns == 0) return;
+  // Enough rows per part that a part's work dwarfs handing it to a thread.
+  const int64_t min_rows = std::max<int64_t>(1, kChunk / columns);
+  const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(context.threads(), rows / min_rows));
+  float* partials = context.partials().get(parts * columns);
+  context.pool().parallel_for(parts, [&](int64_t part, int) {
+    float* __restrict sum = partials + part * columns;
+    std::fill(sum, sum + columns, 0.0f);
+    const int64_t first = rows * part / parts;
+    const int64_t last = rows * (part + 1) / parts;
+    for (int64_t r = first; r < last; ++r) {
+      const float* __restrict row = x + r * columns;
+      for (int64_t c = 0; c < columns; ++c) sum[c] += row[c];
+    }
+  });
+  for (int64_t c = 0; c < columns; ++c) {
+    float total = partials[c];
+    for (int64_t part = 1; part < parts; ++part) total += partials[part * columns + c];
+    out[c] = total;
+  }
+}
+
+}  // namespace isnet

@@ -1,0 +1,48 @@
+// Elementwise binary ops with the broadcasts that training steps use: the Add, Sub, Multiply
+// and RealDiv kernels. The output is viewed as rows x inner elements; each operand is read
+// whole, as one value, as one inner-length row repeated for every row (a per-channel vector),
+// or as one value per row (a per-image scalar).
+#pragma once
+
+#include <cstdint>
+
+#include "context.h"
+
+namespace isnet {
+
+enum class BinaryOp { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3 };
+
+enum class Broadcast {
+  kFull = 0,    // element r * inner + j
+  kScalar = 1,  // element 0
+  kRow = 2,     // element j
+  kColumn = 3,  // element r
+};
+
+struct BinaryOperand {
+  const float* data;
+  Broadcast broadcast;
+};
+
+struct BinaryProblem {
+  BinaryOp op;
+  BinaryOperand a, b;
+  float* out;
+  int64_t rows, inner;
+};
+
+// How many floats an operand with this broadcast holds.
+int64_t operand_size(Broadcast broadcast, int64_t rows, int64_t inner);
+
+void binary(Context& context, const BinaryProblem& problem);
+
+}  // namespace isnet
+
+namespace isnet {
+
+// out[c] = sum over r of x[r * columns + c]: reductions over leading axes (bias and batch-norm
+// gradients). Each thread sums a contiguous block of rows; the partials are added in a fixed
+// order, so results depend on the thread count but not on scheduling.
+void sum_rows(Context& context, const float* x, int64_t rows, int64_t columns, float* out);
+
+}  // namespace isnet
