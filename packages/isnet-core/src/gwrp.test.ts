@@ -35,6 +35,12 @@ describe('gwrp', () => {
     expect(Array.from(grad.dataSync())).toEqual([0.25 / 1.75, 1 / 1.75, 0.5 / 1.75].map((g) => expect.closeTo(g, 6)));
   });
 
+  it('ranks tied values by index, lower first (as tf.topk orders them)', () => {
+    // Ranks: index 1 (2) 0, index 2 (2) 1, index 3 (1) 2, index 0 (0) 3; weights 8, 4, 2, 1 over 15.
+    const grad = tf.grad((x: tf.Tensor) => gwrp(x, 0.5))(tf.tensor1d([0, 2, 2, 1]));
+    expect(Array.from(grad.dataSync())).toEqual([1 / 15, 8 / 15, 4 / 15, 2 / 15].map((g) => expect.closeTo(g, 6)));
+  });
+
   it('rejects a decay outside (0, 1] and an axis out of range', () => {
     expect(() => gwrp(tf.ones([3]), 0)).toThrow(/decay must lie in \(0, 1\]/);
     expect(() => gwrp(tf.ones([3]), 1.5)).toThrow(/decay must lie in \(0, 1\]/);
