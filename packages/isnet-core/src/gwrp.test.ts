@@ -41,6 +41,17 @@ describe('gwrp', () => {
     expect(Array.from(grad.dataSync())).toEqual([1 / 15, 8 / 15, 4 / 15, 2 / 15].map((g) => expect.closeTo(g, 6)));
   });
 
+  it('ranks negative values, zeros of either sign and large pools like a comparison sort', () => {
+    const values = Float32Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? (i % 2 ? -0 : 0) : Math.sin(i) * 10 ** ((i % 5) - 2)));
+    const order = Array.from(values.keys()).sort((a, b) => values[b]! - values[a]! || a - b);
+    const weights = Array.from({ length: values.length }, (_, rank) => 0.999 ** rank);
+    const total = weights.reduce((a, b) => a + b, 0);
+    const expected = new Float64Array(values.length);
+    order.forEach((index, rank) => (expected[index] = weights[rank]! / total));
+    const grad = tf.grad((x: tf.Tensor) => gwrp(x, 0.999))(tf.tensor1d(values)).dataSync();
+    expected.forEach((g, i) => expect(grad[i]).toBeCloseTo(g, 7));
+  });
+
   it('rejects a decay outside (0, 1] and an axis out of range', () => {
     expect(() => gwrp(tf.ones([3]), 0)).toThrow(/decay must lie in \(0, 1\]/);
     expect(() => gwrp(tf.ones([3]), 1.5)).toThrow(/decay must lie in \(0, 1\]/);

@@ -47,12 +47,24 @@ function rankWeights(x: Tensor, decay: number): Tensor {
 function hostRankWeights(values: Float32Array, n: number, decay: number): Float32Array {
   const weights = decayWeights(decay, n);
   const out = new Float32Array(values.length);
-  const order = new Int32Array(n);
+  // Each element as one float64 key, (descending-order key of its value) * 2^b + index, so
+  // that a plain numeric sort orders by value, then index: exact while 32 + b <= 53 bits.
+  const scale = 2 ** Math.ceil(Math.log2(Math.max(n, 2)));
+  if (scale > 2 ** 21) throw new RangeError(`gwrp: ${n} values per pool is more than this ranking supports (2^21)`);
+  const keys = new Float64Array(n);
+  const float = new Float32Array(1);
+  const bits = new Uint32Array(float.buffer);
   for (let start = 0; start < values.length; start += n) {
-    for (let i = 0; i < n; i++) order[i] = i;
-    const row = values.subarray(start, start + n);
-    order.sort((a, b) => row[b]! - row[a]! || a - b);
-    for (let rank = 0; rank < n; rank++) out[start + order[rank]!] = weights[rank]!;
+    for (let i = 0; i < n; i++) {
+      const v = values[start + i]!;
+      float[0] = v === 0 ? 0 : v; // -0 ties with +0
+      const u = bits[0]!;
+      // IEEE bits made monotone in the value, then reversed: largest value, smallest key.
+      const ascending = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+      keys[i] = (0xffffffff - ascending) * scale + i;
+    }
+    keys.sort();
+    for (let rank = 0; rank < n; rank++) out[start + (keys[rank]! % scale)] = weights[rank]!;
   }
   return out;
 }
