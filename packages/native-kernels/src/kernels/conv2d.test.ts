@@ -36,12 +36,17 @@ const CASES: ConvCase[] = [
   { name: '1x1, batch 5', x: [5, 6, 6, 7], filter: [1, 1, 7, 9], strides: 1, pad: 'valid' },
   { name: 'patch deeper than one k-block', x: [2, 8, 8, 64], filter: [3, 3, 64, 70], strides: 1, pad: 'same' },
   { name: 'one input channel, batch 1', x: [1, 28, 28, 1], filter: [3, 3, 1, 32], strides: 1, pad: 'same' },
+  // Few taps per patch (one k-block much shallower than the GEMM's).
+  { name: '9 taps: one channel, batch 6, stride 2, valid', x: [6, 15, 13, 1], filter: [3, 3, 1, 7], strides: 2, pad: 'valid' },
+  { name: '8 taps: 2x2 over two channels', x: [3, 9, 9, 2], filter: [2, 2, 2, 5], strides: 1, pad: 'same' },
+  { name: '16 taps: 4x4 over one channel', x: [2, 10, 10, 1], filter: [4, 4, 1, 17], strides: [1, 2], pad: 'same' },
 ];
 
 // tfjs computes no gradients through dilated convolutions, so these are forward-only.
 const DILATED_CASES: ConvCase[] = [
   { name: 'dilation 2, same', x: [2, 10, 10, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same', dilations: 2 },
   { name: 'dilations [1, 3], valid', x: [1, 9, 13, 2], filter: [2, 3, 2, 3], strides: 1, pad: 'valid', dilations: [1, 3] },
+  { name: 'one channel, dilation 2', x: [2, 10, 10, 1], filter: [3, 3, 1, 4], strides: 1, pad: 'same', dilations: 2 },
 ];
 
 function outShape(c: ConvCase): number[] {
@@ -110,6 +115,13 @@ describe.skipIf(NATIVE_DISABLED)('native Conv2D kernels on wasm match cpu', () =
         bias: input.bias!(),
         ...fused,
       }),
+    );
+  });
+
+  it('FusedConv2D: bias + relu over one input channel', async () => {
+    const input = fixedInputs({ x: [3, 11, 11, 1], filter: [3, 3, 1, 9], bias: [9] });
+    await expectWasmMatchesCpu(() =>
+      tf.fused.conv2d({ x: input.x!() as tf.Tensor4D, filter: input.filter!() as tf.Tensor4D, strides: 1, pad: 'same', bias: input.bias!(), activation: 'relu' }),
     );
   });
 
