@@ -23,8 +23,14 @@ const { values } = parseArgs({
   },
 });
 
+const settings = { steps: Number(values.steps), warmup: Number(values.warmup), classes: 10, inputShape: [28, 28, 1], statistic: 'median step (tinybench p50)' };
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
 const rows: Record<string, string | number>[] = [];
+async function save(): Promise<void> {
+  await mkdir(values.out, { recursive: true });
+  await writeFile(join(values.out, 'step-speed.csv'), stringify(rows, { header: true }));
+  await writeFile(join(values.out, 'step-speed.json'), JSON.stringify({ machine, settings, rows }, null, 2));
+}
 for (const kernels of values.kernels.split(',')) {
   const engine = await initEngine({ backend: kernels === 'cpu' ? 'cpu' : 'wasm', native: kernels === 'native' });
   if (kernels === 'native' && !engine.native.ok) throw new Error(`native kernels unavailable: ${engine.native.reason}`);
@@ -42,11 +48,10 @@ for (const kernels of values.kernels.split(',')) {
         log: (m) => console.error(`[${kernels} ${model} b${batch}] ${m}`),
       });
       for (const r of measured) rows.push({ kernels, model, batch, method: r.method, classes: r.classes, stepMs: +r.stepMs.toFixed(2), plainStepMs: +r.plainStepMs.toFixed(2), overhead: +r.overhead.toFixed(3) });
+      // Written after every network and batch: an interrupted run keeps what it measured.
+      await save();
     }
   }
 }
-await mkdir(values.out, { recursive: true });
-await writeFile(join(values.out, 'step-speed.csv'), stringify(rows, { header: true }));
-await writeFile(join(values.out, 'step-speed.json'), JSON.stringify({ machine, rows }, null, 2));
 console.log(`machine: ${machine.cores} x ${machine.cpu}, ${machine.memoryGiB} GiB, node ${machine.node}, ${machine.date}`);
 console.log(stringify(rows, { header: true }));
