@@ -3,7 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
-import { initEngine } from '@isnet-bench/engine';
+import { initEngine, wasmFailure } from '@isnet-bench/engine';
 import { measureStepTimes } from '@isnet-bench/harness';
 import { BackboneName } from '@isnet-bench/models';
 
@@ -46,6 +46,12 @@ for (const kernels of values.kernels.split(',')) {
         steps: Number(values.steps),
         warmup: Number(values.warmup),
         log: (m) => console.error(`[${kernels} ${model} b${batch}] ${m}`),
+      }).catch((error: unknown) => {
+        // A trapped wasm module cannot run anything more: stop, keeping what was saved.
+        const failure = wasmFailure(error);
+        if (!failure) throw error;
+        console.error(`[${kernels} ${model} b${batch}] ${failure.message}; results so far: ${values.out}`);
+        process.exit(1);
       });
       for (const r of measured) rows.push({ kernels, model, batch, method: r.method, classes: r.classes, stepMs: +r.stepMs.toFixed(2), plainStepMs: +r.plainStepMs.toFixed(2), overhead: +r.overhead.toFixed(3) });
       // Written after every network and batch: an interrupted run keeps what it measured.

@@ -1,4 +1,4 @@
-import { BackendError } from '@isnet-bench/engine';
+import { BackendError, wasmFailure } from '@isnet-bench/engine';
 import { RunError, UnknownMethodError } from '@isnet-bench/harness';
 import { COMMANDS } from './commands/index.js';
 import { UsageError, type CliIO } from './io.js';
@@ -39,6 +39,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (error instanceof UsageError || error instanceof BackendError || error instanceof RunError || error instanceof UnknownMethodError || isParseArgsError(error)) {
       io.err(`isnet-bench ${name}: ${(error as Error).message}`);
       return 2;
+    }
+    const failure = wasmFailure(error);
+    if (failure) {
+      io.err(`isnet-bench ${name}: ${failure.message}`);
+      return 1;
     }
     throw error;
   }
