@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 
 /** The 'wasm' kernels the native ones displaced, to fall back on and to restore. */
@@ -12,8 +11,8 @@ const setUp = new Set<KernelConfig>();
  * initialises, so run it once here (running it twice is harmless).
  */
 export const displacedKernel = (name: string): KernelFunc => (args) => {
-  const kernel = displaced.get(name) ?? tf.getKernel(name, 'wasm');
-  if (!kernel) throw new Error(`no 'wasm' ${name} kernel to fall back on`);
+  const kernel = displaced.get(name);
+  if (!kernel) throw new Error(`no displaced 'wasm' ${name} kernel to fall back on: register the native kernels first`);
   if (kernel.setupFunc && !setUp.has(kernel)) {
     kernel.setupFunc(args.backend);
     setUp.add(kernel);
