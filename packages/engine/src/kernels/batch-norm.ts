@@ -1,5 +1,5 @@
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { callKernel, release } from './call-kernel.js';
+import { callKernel, release, writeTensor } from './call-kernel.js';
 
 /**
  * FusedBatchNorm as (x - mean) * k + offset with k = scale / sqrt(variance + eps): the
@@ -10,11 +10,11 @@ import { callKernel, release } from './call-kernel.js';
  */
 export function composedBatchNormConfig(backendName: string): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, attrs, backend }) => {
-    const { x, mean, variance, offset, scale } = inputs as Record<string, TensorInfo | undefined> as { x: TensorInfo; mean: TensorInfo; variance: TensorInfo; offset?: TensorInfo; scale?: TensorInfo };
+    const { x, mean, variance, offset, scale } = inputs as unknown as { x: TensorInfo; mean: TensorInfo; variance: TensorInfo; offset?: TensorInfo; scale?: TensorInfo };
     const { varianceEpsilon } = attrs as unknown as { varianceEpsilon: number };
     const host = backend as KernelBackend;
     const run = (name: string, kernelInputs: Record<string, TensorInfo>, kernelAttrs = {}) => callKernel(name, backend, backendName, kernelInputs, kernelAttrs);
-    const epsilon = { dataId: host.write(Float32Array.of(varianceEpsilon), [], 'float32'), shape: [], dtype: 'float32' } as TensorInfo;
+    const epsilon = writeTensor(host, Float32Array.of(varianceEpsilon), []);
     const shifted = run('Add', { a: variance, b: epsilon });
     let k = run('Rsqrt', { x: shifted });
     release(host, epsilon, shifted);

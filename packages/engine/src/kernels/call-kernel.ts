@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { KernelBackend, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import type { DataType, KernelBackend, NamedAttrMap, TensorInfo, TypedArray } from '@tensorflow/tfjs';
 
 /**
  * Runs a backend's registered kernel directly, outside the engine: no tape, no tracking.
@@ -20,4 +20,9 @@ export function callKernel(
 
 export function release(backend: object, ...infos: TensorInfo[]): void {
   for (const info of infos) (backend as KernelBackend).disposeData(info.dataId);
+}
+
+/** Host values written to the backend as a kernel output (or a constant operand to release). */
+export function writeTensor(backend: object, values: TypedArray, shape: number[], dtype: DataType = 'float32'): TensorInfo {
+  return { dataId: (backend as KernelBackend).write(values, shape, dtype), shape, dtype };
 }

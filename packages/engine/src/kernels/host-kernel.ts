@@ -1,4 +1,5 @@
 import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo, TypedArray } from '@tensorflow/tfjs';
+import { writeTensor } from './call-kernel.js';
 
 /**
  * A kernel computed in JavaScript on host copies of its inputs: for the small gradient
@@ -19,7 +20,7 @@ export function hostKernel(
       ]),
     );
     const { shape, values } = compute(read, attrs ?? {});
-    return { dataId: host.write(values, shape, 'float32'), shape, dtype: 'float32' };
+    return writeTensor(host, values, shape);
   };
   return { kernelName, backendName, kernelFunc };
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { SUM_ROWS_KERNEL } from '@isnet-bench/native-kernels';
-import { callKernel, release } from './call-kernel.js';
+import { callKernel, release, writeTensor } from './call-kernel.js';
 
 /**
  * Sum or mean over leading axes (bias and batch-norm statistics and gradients: NHWC -> C) by
@@ -53,18 +53,17 @@ export function leadingAxesReductionConfig(kernelName: 'Sum' | 'Mean', backendNa
 
 /** weight * (sums over rows of x read as [rows, columns]), as a tensor of `columns` values. */
 function columnSums(backend: KernelBackend, backendName: string, x: TensorInfo, rows: number, columns: number, weight: number): TensorInfo {
-  const constant = (values: Float32Array, shape: number[]) => ({ dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' }) as TensorInfo;
   if (tf.getKernel(SUM_ROWS_KERNEL, backendName)) {
     const matrix = callKernel('Reshape', backend, backendName, { x }, { shape: [rows, columns] });
     const sums = callKernel(SUM_ROWS_KERNEL, backend, backendName, { x: matrix });
     release(backend, matrix);
     if (weight === 1) return sums;
-    const factor = constant(Float32Array.of(weight), []);
+    const factor = writeTensor(backend, Float32Array.of(weight), []);
     const weighted = callKernel('Multiply', backend, backendName, { a: sums, b: factor });
     release(backend, sums, factor);
     return weighted;
   }
-  const weights = constant(new Float32Array(rows).fill(weight), [1, 1, rows]);
+  const weights = writeTensor(backend, new Float32Array(rows).fill(weight), [1, 1, rows]);
   const matrix = callKernel('Reshape', backend, backendName, { x }, { shape: [1, rows, columns] });
   const product = callKernel('BatchMatMul', backend, backendName, { a: weights, b: matrix }, { transposeA: false, transposeB: false });
   release(backend, weights, matrix);

@@ -1,10 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo, TypedArray } from '@tensorflow/tfjs';
-
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): TypedArray;
-}
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { writeTensor } from './call-kernel.js';
 
 /**
  * Tile by block copies: each input row is written once, then every axis's filled span is
@@ -22,7 +19,7 @@ export function blockCopyTileConfig(backendName: string): KernelConfig {
     if (x.dtype === 'string') return stock.kernelFunc(args);
     const outShape = x.shape.map((size, d) => size * reps[d]!);
     if (backendName === 'wasm') {
-      const backend = args.backend as unknown as HeapBackend;
+      const backend = args.backend as BackendWasm;
       const out = backend.makeOutput(outShape, x.dtype);
       if (!outShape.includes(0)) tileInto(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out), x.shape, reps);
       return out;
@@ -31,7 +28,7 @@ export function blockCopyTileConfig(backendName: string): KernelConfig {
     const source = backend.readSync(x.dataId) as TypedArray;
     const target = new (source.constructor as new (length: number) => TypedArray)(outShape.reduce((n, d) => n * d, 1));
     if (target.length > 0) tileInto(source, target, x.shape, reps);
-    return { dataId: backend.write(target, outShape, x.dtype), shape: outShape, dtype: x.dtype };
+    return writeTensor(backend, target, outShape, x.dtype);
   };
   return { kernelName: 'Tile', backendName, kernelFunc };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wasmFailure, WasmFailureError } from './wasm-abort.js';
+import { wasmFailure, WasmFailureError } from './wasm-failure.js';
 
 const FULL = 4 * 2 ** 30 - 2 ** 16;
 
