@@ -36,17 +36,60 @@ struct Windows {
   }
 };
 
+// Below this many input channels a filter position's segment is too short for the
+// micro-kernel (one broadcast per row per segment start): patch strips are gathered into
+// scratch instead, as one segment.
+constexpr int64_t kInPlaceMinChannels = 8;
+
+// The filter tap `tap` (ky, kx, in channel): its offset from a window's top-left element and
+// its position relative to the window's top-left corner.
+struct Tap {
+  int64_t offset, dy, dx;
+
+  Tap(const ConvGeometry& g, int64_t tap) {
+    const int64_t ci = tap % g.in_c;
+    const int64_t position = tap / g.in_c;
+    dy = position / g.filter_w * g.dilation_h;
+    dx = position % g.filter_w * g.dilation_w;
+    offset = (dy * g.in_w + dx) * g.in_c + ci;
+  }
+};
+
 // The patch matrix (rows: output pixels; columns: filter taps ky, kx, in channel) as an A
 // source read in place from the NHWC input. A row's columns are contiguous within one filter
 // position, so each position is one segment, pointing into the input or, in the padding, at
-// zeros.
+// zeros. With few input channels the strip is gathered into scratch instead.
 struct PatchRowsA {
   const ConvGeometry& g;
   const float* x;
 
   int64_t operator()(int64_t row, int64_t rows, int64_t k0, int64_t depth, ASegment* segments,
-                     float* /*scratch*/) const {
+                     float* scratch) const {
     const Windows windows(g, row, rows);
+    if (g.in_c < kInPlaceMinChannels) {
+      ASegment& segment = segments[0];
+      segment.depth = depth;
+      for (int64_t r = 0; r < kMR; ++r) segment.rows[r] = r < rows ? scratch + r * depth : kZeros;
+      const Tap first(g, k0);
+      int64_t ci = k0 % g.in_c, dy = first.dy, dx = first.dx, offset = first.offset;
+      for (int64_t p = 0; p < depth; ++p) {
+        for (int64_t r = 0; r < rows; ++r) {
+          const bool valid = inside(windows.y[r] + dy, windows.x[r] + dx, g);
+          scratch[r * depth + p] = valid ? x[windows.offset[r] + offset] : 0.0f;
+        }
+        // Next tap: next channel, else next filter column, else next filter row.
+        ++offset;
+        if (++ci < g.in_c) continue;
+        ci = 0;
+        dx += g.dilation_w;
+        if (dx == g.filter_w * g.dilation_w) {
+          dx = 0;
+          dy += g.dilation_h;
+        }
+        offset = (dy * g.in_w + dx) * g.in_c;
+      }
+      return 1;
+    }
     int64_t ci = k0 % g.in_c;
     int64_t kx = k0 / g.in_c % g.filter_w;
     int64_t ky = k0 / g.in_c / g.filter_w;
@@ -69,6 +112,36 @@ struct PatchRowsA {
       }
     }
     return count;
+  }
+};
+
+// The transposed patch matrix (rows: filter taps; columns: output pixels from first_pixel on)
+// as an A source: each strip of taps is gathered into scratch. The filter gradient of a
+// few-tap filter is this times dy, whose rows pack by plain copies.
+struct PatchColumnsA {
+  const ConvGeometry& g;
+  const float* x;
+  int64_t first_pixel;
+
+  int64_t operator()(int64_t row, int64_t rows, int64_t k0, int64_t depth, ASegment* segments,
+                     float* scratch) const {
+    const Windows windows(g, first_pixel + k0, depth);
+    ASegment& segment = segments[0];
+    segment.depth = depth;
+    for (int64_t r = 0; r < kMR; ++r) {
+      if (r >= rows) {
+        segment.rows[r] = kZeros;
+        continue;
+      }
+      float* dst = scratch + r * depth;
+      segment.rows[r] = dst;
+      const Tap tap(g, row + r);
+      for (int64_t p = 0; p < depth; ++p) {
+        const bool valid = inside(windows.y[p] + tap.dy, windows.x[p] + tap.dx, g);
+        dst[p] = valid ? x[windows.offset[p] + tap.offset] : 0.0f;
+      }
+    }
+    return 1;
   }
 };
 
@@ -184,9 +257,12 @@ void conv2d_backprop_filter(Context& context, const ConvGeometry& g, const float
   if (size == 0) return;
   // dfilter^T (out_c x patch) = dy^T * patches, summed over all pixels. This way round the
   // large patch matrix is the packed operand, copied in runs of contiguous input values.
+  // With few input channels those runs are single values: then dfilter (patch x out_c) =
+  // patches^T * dy instead, with gathered patch strips and dy rows packed by plain copies.
   // The sum is cut into one contiguous range of kKC-pixel chunks per thread, each with a
   // private partial sum; the partials are added in a fixed order, so results depend on the
   // thread count but not on scheduling.
+  const bool taps_as_rows = g.in_c < kInPlaceMinChannels;
   const int64_t chunks = ceil_div(g.pixels(), kKC);
   const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(context.threads(), chunks));
   float* partials = context.partials().get(parts * size);
@@ -196,25 +272,37 @@ void conv2d_backprop_filter(Context& context, const ConvGeometry& g, const float
     const int64_t last = chunks * (part + 1) / parts;
     if (first == last) std::fill(sum, sum + size, 0.0f);
     ThreadScratch& scratch = context.scratch(thread);
-    float* b_storage = scratch.b_panel.get(PackedB::size_for(kKC, patch));
+    float* b_storage = scratch.b_panel.get(PackedB::size_for(kKC, std::max(patch, g.out_c)));
     for (int64_t chunk = first; chunk < last; ++chunk) {
       const int64_t pixel0 = chunk * kKC;
-      const PackedB patches(b_storage, std::min(kKC, g.pixels() - pixel0), patch);
-      pack_patches(g, x, pixel0, patches);
-      const MatrixA dy_columns{MatrixView{dy + pixel0 * g.out_c, 1, g.out_c}};
-      gemm_tile(dy_columns, patches, 0, g.out_c, 0, patches.slivers(), sum, patch,
-                /*accumulate=*/chunk > first, Epilogue{}, scratch.gemm);
+      const int64_t depth = std::min(kKC, g.pixels() - pixel0);
+      const bool accumulate = chunk > first;
+      if (taps_as_rows) {
+        const PackedB dy_rows(b_storage, depth, g.out_c);
+        dy_rows.pack_block(MatrixView{dy + pixel0 * g.out_c, g.out_c, 1}, 0);
+        gemm_tile(PatchColumnsA{g, x, pixel0}, dy_rows, 0, patch, 0, dy_rows.slivers(), sum,
+                  g.out_c, accumulate, Epilogue{}, scratch.gemm);
+      } else {
+        const PackedB patches(b_storage, depth, patch);
+        pack_patches(g, x, pixel0, patches);
+        const MatrixA dy_columns{MatrixView{dy + pixel0 * g.out_c, 1, g.out_c}};
+        gemm_tile(dy_columns, patches, 0, g.out_c, 0, patches.slivers(), sum, patch, accumulate,
+                  Epilogue{}, scratch.gemm);
+      }
     }
   });
-  // dfilter[k][co] = the partials' [co][k], added part by part.
+  // dfilter[k][co] = the partials' [k][co] (taps as rows) or [co][k], added part by part.
+  const int64_t k_stride = taps_as_rows ? g.out_c : 1;
+  const int64_t co_stride = taps_as_rows ? 1 : patch;
   constexpr int64_t kTapsPerTask = 64;
   context.pool().parallel_for(ceil_div(patch, kTapsPerTask), [&](int64_t task, int) {
     const int64_t begin = task * kTapsPerTask;
     const int64_t end = std::min(patch, begin + kTapsPerTask);
-    for (int64_t co = 0; co < g.out_c; ++co) {
-      for (int64_t k = begin; k < end; ++k) {
-        float total = partials[co * patch + k];
-        for (int64_t part = 1; part < parts; ++part) total += partials[part * size + co * patch + k];
+    for (int64_t k = begin; k < end; ++k) {
+      for (int64_t co = 0; co < g.out_c; ++co) {
+        const int64_t at = k * k_stride + co * co_stride;
+        float total = partials[at];
+        for (int64_t part = 1; part < parts; ++part) total += partials[part * size + at];
         dfilter[k * g.out_c + co] = total;
       }
     }

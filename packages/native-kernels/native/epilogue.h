@@ -35,14 +35,26 @@ struct Epilogue {
   bool active() const { return bias.data != nullptr || activation != Activation::kLinear; }
 
   // Applies the epilogue to a rows x cols tile whose first column is output column col0.
+  // The common cases (bias, then linear or ReLU) run as branch-free loops the compiler
+  // vectorises: with few filter taps the epilogue otherwise costs more than the GEMM itself.
   void apply(float* tile, int64_t ldc, int64_t rows, int64_t col0, int64_t cols) const {
     for (int64_t r = 0; r < rows; ++r) {
       float* row = tile + r * ldc;
-      for (int64_t c = 0; c < cols; ++c) {
-        float v = row[c];
-        if (bias.data != nullptr) v += bias.at(col0 + c);
-        row[c] = activate(v, col0 + c);
+      if (bias.data != nullptr) {
+        if (bias.per_column) {
+          const float* b = bias.data + col0;
+          for (int64_t c = 0; c < cols; ++c) row[c] += b[c];
+        } else {
+          const float b = bias.data[0];
+          for (int64_t c = 0; c < cols; ++c) row[c] += b;
+        }
       }
+      if (activation == Activation::kLinear) continue;
+      if (activation == Activation::kRelu) {
+        for (int64_t c = 0; c < cols; ++c) row[c] = row[c] < 0 ? 0.0f : row[c];
+        continue;
+      }
+      for (int64_t c = 0; c < cols; ++c) row[c] = activate(row[c], col0 + c);
     }
   }
 
