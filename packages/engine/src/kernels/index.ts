@@ -13,6 +13,7 @@ import { resizeBilinearGradConfig, resizeNearestNeighborGradConfig } from './res
 import { sharingCastConfig, sharingIdentityConfig } from './shared-buffer.js';
 import { leadingAxesReductionConfig } from './reduction.js';
 import { blockCopyTileConfig } from './tile.js';
+import { blockCopyUnpackConfig } from './unpack.js';
 
 export { MAX_POOL_GRAD_GRAD } from './max-pool-grad-grad.js';
 
@@ -37,6 +38,7 @@ function trainingKernels(backend: BackendName): KernelConfig[] {
     leadingAxesReductionConfig('Sum', 'wasm'),
     leadingAxesReductionConfig('Mean', 'wasm'),
     composedBatchNormConfig('wasm'),
+    blockCopyUnpackConfig(),
   ];
 }
 

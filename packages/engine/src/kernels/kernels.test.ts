@@ -134,6 +134,29 @@ describe('wasm kernels that avoid copies and transposes', () => {
     expect(Array.from(wasm)).toEqual(expected);
   });
 
+  it.each([
+    [[2, 3, 4, 5, 1], 1],
+    [[4, 3], 0],
+    [[3, 4], -1],
+    [[2, 1, 3], 1],
+  ])('unstack of %j along axis %i gives output i the input elements at index i (wasm)', async (shape, axis) => {
+    const x = uniform(shape, seededRandom(14), -1, 1).dataSync();
+    const at = axis < 0 ? axis + shape.length : axis;
+    const count = shape[at]!;
+    const inner = shape.slice(at + 1).reduce((a, b) => a * b, 1);
+    const outer = shape.slice(0, at).reduce((a, b) => a * b, 1);
+    await tf.setBackend('wasm');
+    const parts = tf.unstack(tf.tensor(x, shape), axis);
+    expect(parts.length).toBe(count);
+    parts.forEach((part, i) => {
+      expect(part.shape).toEqual(shape.filter((_, d) => d !== at));
+      // Reference: element (o, j) of output i is input element (o, i, j).
+      const expected = Array.from({ length: outer * inner }, (_, flat) => x[(Math.floor(flat / inner) * count + i) * inner + (flat % inner)]!);
+      expect(Array.from(part.dataSync())).toEqual(expected);
+    });
+    expect(tf.unstack(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), 1).map((t) => Array.from(t.dataSync()))).toEqual([[1, 3], [2, 4]]);
+  });
+
   it('tiles int32 and bool tensors', () => {
     expect(Array.from(tf.tile(tf.tensor2d([1, 2], [1, 2], 'int32'), [2, 2]).dataSync())).toEqual([1, 2, 1, 2, 1, 2, 1, 2]);
     expect(Array.from(tf.tile(tf.tensor1d([true, false], 'bool'), [2]).dataSync())).toEqual([1, 0, 1, 0]);
