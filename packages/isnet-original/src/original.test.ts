@@ -41,13 +41,17 @@ describe('Original ISNet, gradients accumulated over groups of classes', () => {
     await initEngine({ backend: 'cpu' });
   });
 
-  it('equal the one-pass gradients of the same loss', () => {
+  it.each([
+    ['two classes per pass', { classesPerPass: 2 }],
+    ["'auto' with a budget that fits one class", { groupMemoryMB: 0.01 }],
+    ["'auto' with a budget that fits all", { groupMemoryMB: 100 }],
+  ])('equal the one-pass gradients of the same loss: %s', (_name, grouping) => {
     const images = uniform([4, 6, 6, 1], seededRandom(9), 0, 1) as Tensor4D;
     const masks = tf.tensor4d(Array.from({ length: 4 * 36 }, (_, i) => (i % 6 < 3 ? 1 : 0)), [4, 6, 6, 1]);
     const labelArray = Int32Array.from([0, 1, 2, 0]);
     const batch: Batch = { images, masks, labels: tf.tensor1d(labelArray, 'int32'), labelArray, indices: labelArray, epoch: 0, batchIndex: 0, dispose() {} };
     const onePass = createOriginalIsnet(new LrpClassifier(model()), { loss: { C1: 0.05, C2: 1 } });
-    const grouped = createOriginalIsnet(new LrpClassifier(model()), { loss: { C1: 0.05, C2: 1 }, classesPerPass: 2 });
+    const grouped = createOriginalIsnet(new LrpClassifier(model()), { loss: { C1: 0.05, C2: 1 }, ...grouping });
     const expected = tf.variableGrads(() => onePass.loss(batch, { epoch: 0, batchIndex: 0 }).total, onePass.trainableVariables);
     const actual = grouped.lossAndGradients!(batch, { epoch: 0, batchIndex: 0 });
     expect(actual.value.dataSync()[0]).toBeCloseTo(expected.value.dataSync()[0]!, 5);

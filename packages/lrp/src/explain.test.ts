@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import { checkGradient, initEngine, seededRandom, uniform, type GradCheckCase } from '@isnet-bench/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { explain } from './explain.js';
+import { explain, explainEveryClass } from './explain.js';
 import { graphFromLayersModel, UnsupportedLayerError, type LrpGraph } from './from-layers-model.js';
 import { predictLogits } from './forward.js';
 import { withLrpScaling } from './lrp-relu.js';
@@ -231,6 +231,62 @@ describe.each(['cpu', 'wasm'])('the z^B rule on %s', (backend) => {
       const direct = explain(graphFromLayersModel(same), x, { classes: [0, 1], bounds }).heatmap;
       const generic = explain(graphFromLayersModel(padded), x, { classes: [0, 1], bounds }).heatmap;
       expect(maxAbsDiff(direct, generic)).toBeLessThan(1e-5 * Math.max(1, tf.max(tf.abs(generic)).dataSync()[0]!));
+    }
+  });
+});
+
+describe.each(['cpu', 'wasm'])('every-class heatmaps on %s', (backend) => {
+  beforeAll(async () => {
+    await initEngine({ backend });
+  });
+
+  // Batch norm in training mode: the one shared forward pass must also give the batch
+  // statistics' contribution to every class's gradient.
+  const network = () =>
+    tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [5, 5, 1], filters: 3, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.randomNormal({ seed: 11 }) }),
+        tf.layers.batchNormalization({ gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 12 }) }),
+        tf.layers.reLU(),
+        tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.randomNormal({ seed: 13 }) }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.randomNormal({ seed: 14 }) }),
+      ],
+    });
+
+  it.each([true, false])('share one forward pass inside a gradient computation: same maps and weight gradients as one explain per class (z^B %s)', (zb) => {
+    const model = network();
+    const graph = graphFromLayersModel(model);
+    const x = uniform([2, 5, 5, 1], seededRandom(15), 0, 1);
+    const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const loss = (maps: Tensor) => tf.sum(tf.square(maps)) as Scalar;
+    const options = { zb, training: true, classList: [2, 0] };
+
+    let shared: Tensor | undefined;
+    const sharedGrads = tf.variableGrads(() => {
+      const every = explainEveryClass(graph, x, options);
+      shared = tf.keep(every.heatmaps);
+      return loss(every.heatmaps);
+    }, weights);
+    let separate: Tensor | undefined;
+    const separateGrads = tf.variableGrads(() => {
+      const maps = options.classList.map((c) => explain(graph, x, { zb, training: true, classes: [c, c] }).heatmap);
+      separate = tf.keep(tf.stack(maps, 1));
+      return loss(separate);
+    }, weights);
+
+    expect(shared!.shape).toEqual([2, 2, 5, 5, 1]);
+    expect(maxAbsDiff(shared!, separate!)).toBeLessThan(1e-5 * Math.max(1, tf.max(tf.abs(separate!)).dataSync()[0]!));
+    // Outside a gradient computation (no tape to share) the maps are computed separately: the same.
+    expect(maxAbsDiff(explainEveryClass(graph, x, options).heatmaps, separate!)).toBeLessThan(1e-5 * Math.max(1, tf.max(tf.abs(separate!)).dataSync()[0]!));
+    // The heatmaps do not depend on the last layer's bias: no gradient either way.
+    const withGradient = weights.filter((w) => separateGrads.grads[w.name]);
+    expect(withGradient.length).toBe(weights.length - 1);
+    for (const w of weights.filter((w) => !separateGrads.grads[w.name])) expect(sharedGrads.grads[w.name], w.name).toBeFalsy();
+    for (const w of withGradient) {
+      const expected = separateGrads.grads[w.name]!;
+      expect(tf.max(tf.abs(expected)).dataSync()[0], w.name).toBeGreaterThan(0);
+      expect(maxAbsDiff(sharedGrads.grads[w.name]!, expected), w.name).toBeLessThan(1e-4 * Math.max(1, tf.max(tf.abs(expected)).dataSync()[0]!));
     }
   });
 });

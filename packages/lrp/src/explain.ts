@@ -3,7 +3,8 @@ import type { Tensor } from '@tensorflow/tfjs';
 import type { LrpGraph } from './from-layers-model.js';
 import { runGraph } from './forward.js';
 import { lrpRelu, withLrpScaling } from './lrp-relu.js';
-import { findFirstBlock, zbRelevance } from './zb-rule.js';
+import type { LrpNode } from './nodes.js';
+import { findFirstBlock, type FirstBlock, zbRule } from './zb-rule.js';
 
 /** Which class each image's heatmap explains; a function picks from the logits (int32 [batch]). */
 export type ExplainedClass = 'label' | 'lowest' | 'highest' | number[] | Tensor | ((logits: Tensor) => Tensor);
@@ -45,58 +46,82 @@ export interface Explanation {
  * differentiable to second order; outside it is a plain tensor.
  */
 export function explain(graph: LrpGraph, x: Tensor, options: ExplainOptions = {}): Explanation {
-  const epsilon = options.epsilon ?? 0.01;
-  const zb = options.zb ?? true;
-  const hiddenLayers = options.hiddenLayers ?? [];
-  const training = options.training ?? false;
-  const block = zb ? findFirstBlock(graph) : undefined;
-  const hiddenNodes = hiddenLayers.map((name) => {
-    const node = graph.nodes.find((n) => n.name === name);
-    if (!node) throw new Error(`hidden layer '${name}' is not in the network (layers: ${graph.nodes.map((n) => n.name).join(', ')})`);
-    if (!node.endsWithRelu) throw new Error(`hidden layer '${name}' (${node.className}) does not end with a ReLU; LRP deep supervision reads relevance at ReLU outputs`);
-    return node;
-  });
-  const batch = x.shape[0]!;
-  // One tap per activation: the first ReLU (z^B) may also be a supervised hidden layer.
-  const tapNames = [...new Set([...(block ? [block.reluNode] : []), ...hiddenNodes.map((n) => n.name)])];
-  const tapShapes = tapNames.map((name) => {
-    const shape = graph.nodes.find((n) => n.name === name)!.outputShape;
-    if (!shape) throw new Error(`layer '${name}' has no known output shape`);
-    return shape;
-  });
-
+  const plan = planTaps(graph, x, options);
   let logits: Tensor | undefined;
   let classes: Tensor | undefined;
-  const activations = new Map<string, Tensor>();
-  const relu = lrpRelu(epsilon);
-
-  // Gradients are taken at zero "taps" added to the chosen activations, and at x itself
-  // when there is no z^B rule: one backward pass gives every relevance map.
-  const taps = tapShapes.map((shape) => tf.zeros([batch, ...shape]));
-  const differentiated = block ? taps : [x, ...taps];
+  let activations = new Map<string, Tensor>();
   const quantity = (...inputs: Tensor[]) => {
-    const tapTensors = block ? inputs : inputs.slice(1);
-    const input = block ? x : inputs[0]!;
-    const outputs = runGraph(graph, input, { relu, training, updateStatistics: options.updateStatistics }, new Map(tapNames.map((name, i) => [name, tapTensors[i]!])));
-    logits = tf.keep(outputs.get(graph.output)!);
+    const forward = runWithTaps(graph, x, plan, inputs, options);
+    logits = tf.keep(forward.logits);
     classes = tf.keep(chooseClasses(logits, options));
-    for (const name of tapNames) activations.set(name, tf.keep(outputs.get(name)!));
+    activations = forward.activations;
+    for (const value of activations.values()) tf.keep(value);
     return explainedQuantity(logits, classes, options);
   };
-  const grads = withLrpScaling(() => tf.grads(quantity)(differentiated));
-  tf.dispose(taps);
+  const grads = withLrpScaling(() => tf.grads(quantity)(plan.differentiated));
+  tf.dispose(plan.taps);
 
-  const tapOffset = block ? 0 : 1;
-  const relevance = (name: string) => tf.mul(activations.get(name)!, grads[tapOffset + tapNames.indexOf(name)]!);
-  const heatmap = block
-    ? zbRelevance(block, x, relevance(block.reluNode), { bounds: options.bounds ?? [0, 1], epsilon, training })
-    : tf.mul(x, grads[0]!);
-  const hidden = hiddenNodes.map((node) => relevance(node.name));
+  const heatmap = inputRelevance(plan, x, options)(activations, grads);
+  const hidden = plan.hiddenNodes.map((node) => tapRelevance(plan, activations, grads, node.name));
   // Tensors kept out of the gradient's scope are handed back as ordinary (scope-tracked)
   // tensors, so that a caller's tf.tidy releases them; the tape only needs their clones.
   const result = { logits: tf.clone(logits!), heatmap, hidden, classes: tf.clone(classes!) };
   tf.dispose([logits!, classes!, ...activations.values(), ...grads]);
   return result;
+}
+
+/** Where the modified backward pass takes its gradients: zero taps added to activations. */
+interface TapPlan {
+  block: FirstBlock | undefined;
+  hiddenNodes: LrpNode[];
+  tapNames: string[];
+  taps: Tensor[];
+  /** The taps, preceded by x itself when there is no z^B rule. */
+  differentiated: Tensor[];
+}
+
+function planTaps(graph: LrpGraph, x: Tensor, options: ExplainOptions): TapPlan {
+  const block = (options.zb ?? true) ? findFirstBlock(graph) : undefined;
+  const hiddenNodes = (options.hiddenLayers ?? []).map((name) => {
+    const node = graph.nodes.find((n) => n.name === name);
+    if (!node) throw new Error(`hidden layer '${name}' is not in the network (layers: ${graph.nodes.map((n) => n.name).join(', ')})`);
+    if (!node.endsWithRelu) throw new Error(`hidden layer '${name}' (${node.className}) does not end with a ReLU; LRP deep supervision reads relevance at ReLU outputs`);
+    return node;
+  });
+  // One tap per activation: the first ReLU (z^B) may also be a supervised hidden layer.
+  // One backward pass then gives every relevance map.
+  const tapNames = [...new Set([...(block ? [block.reluNode] : []), ...hiddenNodes.map((n) => n.name)])];
+  const taps = tapNames.map((name) => {
+    const shape = graph.nodes.find((n) => n.name === name)!.outputShape;
+    if (!shape) throw new Error(`layer '${name}' has no known output shape`);
+    return tf.zeros([x.shape[0]!, ...shape]);
+  });
+  return { block, hiddenNodes, tapNames, taps, differentiated: block ? taps : [x, ...taps] };
+}
+
+/** The forward pass with LRP-aware ReLUs, on `inputs` standing for the plan's differentiated tensors. */
+function runWithTaps(graph: LrpGraph, x: Tensor, plan: TapPlan, inputs: Tensor[], options: ExplainOptions): { logits: Tensor; activations: Map<string, Tensor> } {
+  const tapTensors = plan.block ? inputs : inputs.slice(1);
+  const ctx = { relu: lrpRelu(options.epsilon ?? 0.01), training: options.training ?? false, updateStatistics: options.updateStatistics };
+  const outputs = runGraph(graph, plan.block ? x : inputs[0]!, ctx, new Map(plan.tapNames.map((name, i) => [name, tapTensors[i]!])));
+  return { logits: outputs.get(graph.output)!, activations: new Map(plan.tapNames.map((name) => [name, outputs.get(name)!])) };
+}
+
+/** Relevance at a tapped activation: the activation times its modified gradient. */
+function tapRelevance(plan: TapPlan, activations: Map<string, Tensor>, grads: Tensor[], name: string): Tensor {
+  const tapOffset = plan.block ? 0 : 1;
+  return tf.mul(activations.get(name)!, grads[tapOffset + plan.tapNames.indexOf(name)]!);
+}
+
+/**
+ * (activations, modified gradients) -> relevance at the input: by the z^B rule when planned
+ * (its class-independent part computed here, once), else x times the gradient at x.
+ */
+function inputRelevance(plan: TapPlan, x: Tensor, options: ExplainOptions): (activations: Map<string, Tensor>, grads: Tensor[]) => Tensor {
+  const block = plan.block;
+  if (!block) return (_, grads) => tf.mul(x, grads[0]!);
+  const rule = zbRule(block, x, { bounds: options.bounds ?? [0, 1], epsilon: options.epsilon ?? 0.01, training: options.training ?? false });
+  return (activations, grads) => rule(tapRelevance(plan, activations, grads, block.reluNode));
 }
 
 /** Sum over the batch of each image's explained quantity (images do not interact). */
@@ -130,13 +155,43 @@ export function explainEveryClass(
   x: Tensor,
   options: Omit<ExplainOptions, 'classes' | 'labels' | 'quantity' | 'hiddenLayers'> & { classList?: number[] } = {},
 ): { logits: Tensor; heatmaps: Tensor } {
-  const batch = x.shape[0]!;
   const { classList, ...explainOptions } = options;
+  const { logits, maps } = tf.engine().isTapeOn() ? explainSharingForward(graph, x, classList, explainOptions) : explainSeparately(graph, x, classList, explainOptions);
+  const heatmaps = tf.stack(maps, 1);
+  tf.dispose(maps);
+  return { logits, heatmaps };
+}
+
+/**
+ * Inside a gradient computation: ONE forward pass, whose ops the C modified backward passes
+ * find on the gradient tape. The training loss's own backward pass then also runs through
+ * the forward once, with the classes' contributions added, instead of once per class.
+ */
+function explainSharingForward(graph: LrpGraph, x: Tensor, classList: number[] | undefined, options: ExplainOptions): { logits: Tensor; maps: Tensor[] } {
+  const batch = x.shape[0]!;
+  const plan = planTaps(graph, x, options);
+  const { logits, activations } = runWithTaps(graph, x, plan, plan.differentiated, options);
+  const classes = classList ?? Array.from({ length: logits.shape[1]! }, (_, c) => c);
+  const relevance = inputRelevance(plan, x, options);
+  const maps = classes.map((c) => {
+    const chosen = tf.fill([batch], c, 'int32');
+    const grads = withLrpScaling(() => tf.grads(() => explainedQuantity(logits, chosen, options))(plan.differentiated));
+    const heatmap = relevance(activations, grads);
+    tf.dispose([chosen, ...grads]);
+    return heatmap;
+  });
+  tf.dispose([...plan.taps, ...activations.values()]);
+  return { logits, maps };
+}
+
+/** Outside a gradient computation nothing records the forward pass: one full pass per class. */
+function explainSeparately(graph: LrpGraph, x: Tensor, classList: number[] | undefined, options: ExplainOptions): { logits: Tensor; maps: Tensor[] } {
+  const batch = x.shape[0]!;
   const firstClass = classList?.[0] ?? 0;
-  const first = explain(graph, x, { ...explainOptions, classes: new Array(batch).fill(firstClass) });
+  const first = explain(graph, x, { ...options, classes: new Array(batch).fill(firstClass) });
   const classes = classList ?? Array.from({ length: first.logits.shape[1]! }, (_, c) => c);
   // Running statistics move once per batch, not once per class.
-  const rest = { ...explainOptions, updateStatistics: false };
+  const rest = { ...options, updateStatistics: false };
   const maps = [first.heatmap];
   first.classes.dispose();
   for (const c of classes.slice(1)) {
@@ -145,7 +200,5 @@ export function explainEveryClass(
     e.classes.dispose();
     maps.push(e.heatmap);
   }
-  const heatmaps = tf.stack(maps, 1);
-  tf.dispose(maps);
-  return { logits: first.logits, heatmaps };
+  return { logits: first.logits, maps };
 }

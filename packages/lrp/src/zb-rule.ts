@@ -50,13 +50,15 @@ export interface ZbOptions {
 }
 
 /**
- * The z^B rule through the first block, from the relevance R1 at the first ReLU's output:
+ * The z^B rule through the first block, as a map from the relevance R1 at the first ReLU's
+ * output to the input relevance:
  * z = f(x; W', b') - f(l; W'+, l b'+) - f(h; W'-, h b'-), z += eps sign(z),
  * H = x * f^T(s; W') - l * f^T(s; W'+) - h * f^T(s; W'-) with s = R1 / z.
  * A following batch norm is folded into W', b'. The biases (and beta) are detached, as in
- * the reference; gamma and the weights are not.
+ * the reference; gamma and the weights are not. z does not depend on R1: it is computed
+ * here, once for every heatmap the returned map makes (one per class in Original ISNet).
  */
-export function zbRelevance(block: FirstBlock, x: Tensor, r1: Tensor, options: ZbOptions): Tensor {
+export function zbRule(block: FirstBlock, x: Tensor, options: ZbOptions): (r1: Tensor) => Tensor {
   const [low, high] = options.bounds;
   const { weight, bias } = foldedWeights(block, x, options.training);
   const positive = tf.relu(weight);
@@ -71,11 +73,13 @@ export function zbRelevance(block: FirstBlock, x: Tensor, r1: Tensor, options: Z
 
   let z = f(x, weight, bias);
   for (const term of bounded) z = tf.sub(z, f(tf.fill(x.shape, term.bound), term.w, term.b()));
-  const s = tf.div(r1, stabilize(z, options.epsilon));
-  const transposed = transposedMap(block, x, s);
-  let heatmap = tf.mul(x, transposed(weight));
-  for (const term of bounded) heatmap = tf.sub(heatmap, tf.mul(term.bound, transposed(term.w)));
-  return heatmap;
+  const stabilized = stabilize(z, options.epsilon);
+  return (r1) => {
+    const transposed = transposedMap(block, x, tf.div(r1, stabilized));
+    let heatmap = tf.mul(x, transposed(weight));
+    for (const term of bounded) heatmap = tf.sub(heatmap, tf.mul(term.bound, transposed(term.w)));
+    return heatmap;
+  };
 }
 
 /**
