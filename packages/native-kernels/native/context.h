@@ -40,6 +40,7 @@ struct ThreadScratch {
   GemmScratch gemm;
   ScratchBuffer b_panel;  // packed B when a task packs its own
   ScratchBuffer columns;  // patch-matrix rows for col2im
+  ScratchBuffer padded_image;  // one padded input gradient image
 };
 
 class Context {
@@ -59,12 +60,15 @@ class Context {
   ScratchBuffer& shared_b() { return shared_b_; }
   // Per-task partial sums of reductions split across threads.
   ScratchBuffer& partials() { return partials_; }
+  // A convolution input with its padding written out.
+  ScratchBuffer& padded() { return padded_; }
 
  private:
   std::unique_ptr<ThreadPool> pool_;
   std::vector<ThreadScratch> scratch_;
   ScratchBuffer shared_b_;
   ScratchBuffer partials_;
+  ScratchBuffer padded_;
 };
 
 }  // namespace isnet

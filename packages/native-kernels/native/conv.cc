@@ -1,6 +1,7 @@
 #include "conv.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "gemm.h"
 
@@ -36,9 +37,9 @@ struct Windows {
   }
 };
 
-// Below this many input channels a filter position's segment is too short for the
-// micro-kernel (one broadcast per row per segment start): patch strips are gathered into
-// scratch instead, as one segment.
+// Below this many input channels a filter position's in_c values are too short a segment for
+// the micro-kernel (one broadcast per row per segment start): such convolutions read longer
+// segments from a padded copy of the input, and their filter gradients take taps as rows.
 constexpr int64_t kInPlaceMinChannels = 8;
 
 // The filter tap `tap` (ky, kx, in channel): its offset from a window's top-left element and
@@ -58,38 +59,14 @@ struct Tap {
 // The patch matrix (rows: output pixels; columns: filter taps ky, kx, in channel) as an A
 // source read in place from the NHWC input. A row's columns are contiguous within one filter
 // position, so each position is one segment, pointing into the input or, in the padding, at
-// zeros. With few input channels the strip is gathered into scratch instead.
+// zeros.
 struct PatchRowsA {
   const ConvGeometry& g;
   const float* x;
 
   int64_t operator()(int64_t row, int64_t rows, int64_t k0, int64_t depth, ASegment* segments,
-                     float* scratch) const {
+                     float* /*scratch*/) const {
     const Windows windows(g, row, rows);
-    if (g.in_c < kInPlaceMinChannels) {
-      ASegment& segment = segments[0];
-      segment.depth = depth;
-      for (int64_t r = 0; r < kMR; ++r) segment.rows[r] = r < rows ? scratch + r * depth : kZeros;
-      const Tap first(g, k0);
-      int64_t ci = k0 % g.in_c, dy = first.dy, dx = first.dx, offset = first.offset;
-      for (int64_t p = 0; p < depth; ++p) {
-        for (int64_t r = 0; r < rows; ++r) {
-          const bool valid = inside(windows.y[r] + dy, windows.x[r] + dx, g);
-          scratch[r * depth + p] = valid ? x[windows.offset[r] + offset] : 0.0f;
-        }
-        // Next tap: next channel, else next filter column, else next filter row.
-        ++offset;
-        if (++ci < g.in_c) continue;
-        ci = 0;
-        dx += g.dilation_w;
-        if (dx == g.filter_w * g.dilation_w) {
-          dx = 0;
-          dy += g.dilation_h;
-        }
-        offset = (dy * g.in_w + dx) * g.in_c;
-      }
-      return 1;
-    }
     int64_t ci = k0 % g.in_c;
     int64_t kx = k0 / g.in_c % g.filter_w;
     int64_t ky = k0 / g.in_c / g.filter_w;
@@ -109,6 +86,116 @@ struct PatchRowsA {
       if (++kx == g.filter_w) {
         kx = 0;
         ++ky;
+      }
+    }
+    return count;
+  }
+};
+
+// The input with its padding written out as zeros. With few input channels a filter
+// position's in_c values are too short a segment for the micro-kernel (one broadcast per row
+// per segment start); in the padded copy a whole filter row (filter_w * in_c values, without
+// dilation) is contiguous, and with one channel and unit stride so is a tap's run of pixels
+// along an output row.
+struct PaddedInput {
+  const float* data;
+  int64_t height, width;
+
+  // Offset of the top-left tap of output pixel (n, oy, ox)'s window.
+  int64_t window(const ConvGeometry& g, int64_t n, int64_t oy, int64_t ox) const {
+    return ((n * height + oy * g.stride_h) * width + ox * g.stride_w) * g.in_c;
+  }
+  // Offset of tap (ky, kx, ci) from its window's top-left.
+  int64_t tap(const ConvGeometry& g, int64_t ky, int64_t kx, int64_t ci) const {
+    return (ky * g.dilation_h * width + kx * g.dilation_w) * g.in_c + ci;
+  }
+};
+
+// The padded size (no data): the rows and columns the windows reach, padding included, and
+// at least the input.
+PaddedInput padded_shape(const ConvGeometry& g) {
+  return PaddedInput{
+      nullptr,
+      std::max(g.in_h + g.pad_top, (g.out_h - 1) * g.stride_h + (g.filter_h - 1) * g.dilation_h + 1),
+      std::max(g.in_w + g.pad_left, (g.out_w - 1) * g.stride_w + (g.filter_w - 1) * g.dilation_w + 1)};
+}
+
+PaddedInput pad_input(Context& context, const ConvGeometry& g, const float* x) {
+  const auto [unused, height, width] = padded_shape(g);
+  const int64_t image = height * width * g.in_c;
+  float* padded = context.padded().get(g.batch * image);
+  context.pool().parallel_for(g.batch, [&](int64_t n, int) {
+    float* out = padded + n * image;
+    std::fill(out, out + image, 0.0f);
+    for (int64_t y = 0; y < g.in_h; ++y) {
+      const float* src = x + (n * g.in_h + y) * g.in_w * g.in_c;
+      std::copy(src, src + g.in_w * g.in_c, out + ((y + g.pad_top) * width + g.pad_left) * g.in_c);
+    }
+  });
+  return PaddedInput{padded, height, width};
+}
+
+// The patch matrix read from the padded input: one segment per filter row.
+struct PaddedPatchRowsA {
+  const ConvGeometry& g;
+  PaddedInput padded;
+
+  int64_t operator()(int64_t row, int64_t rows, int64_t k0, int64_t depth, ASegment* segments,
+                     float* /*scratch*/) const {
+    int64_t windows[kMR];
+    int64_t ox = row % g.out_w, oy = row / g.out_w % g.out_h, n = row / (g.out_w * g.out_h);
+    for (int64_t r = 0; r < rows; ++r) {
+      windows[r] = padded.window(g, n, oy, ox);
+      if (++ox == g.out_w) {
+        ox = 0;
+        if (++oy == g.out_h) {
+          oy = 0;
+          ++n;
+        }
+      }
+    }
+    const int64_t row_taps = g.filter_w * g.in_c;
+    int64_t count = 0;
+    for (int64_t p = 0; p < depth; ++count) {
+      const int64_t ky = (k0 + p) / row_taps;
+      const int64_t start = (k0 + p) % row_taps;
+      ASegment& segment = segments[count];
+      segment.depth = std::min(row_taps - start, depth - p);
+      const int64_t tap_offset = padded.tap(g, ky, 0, 0) + start;
+      for (int64_t r = 0; r < kMR; ++r) {
+        segment.rows[r] = r < rows ? padded.data + windows[r] + tap_offset : kZeros;
+      }
+      p += segment.depth;
+    }
+    return count;
+  }
+};
+
+// The transposed patch matrix (rows: filter taps; columns: output pixels from first_pixel on)
+// of a one-channel, unit-stride convolution, read in place from the padded input: a tap's
+// values along one output row are contiguous, so each output row's run is one segment.
+struct PaddedPatchColumnsA {
+  const ConvGeometry& g;
+  PaddedInput padded;
+  int64_t first_pixel;
+
+  int64_t operator()(int64_t row, int64_t rows, int64_t k0, int64_t depth, ASegment* segments,
+                     float* /*scratch*/) const {
+    int64_t taps[kMR];
+    for (int64_t r = 0; r < rows; ++r) taps[r] = padded.tap(g, (row + r) / g.filter_w, (row + r) % g.filter_w, 0);
+    const int64_t pixel = first_pixel + k0;
+    int64_t ox = pixel % g.out_w, oy = pixel / g.out_w % g.out_h, n = pixel / (g.out_w * g.out_h);
+    int64_t count = 0;
+    for (int64_t p = 0; p < depth; ++count) {
+      ASegment& segment = segments[count];
+      segment.depth = std::min(g.out_w - ox, depth - p);
+      const float* run = padded.data + padded.window(g, n, oy, ox);
+      for (int64_t r = 0; r < kMR; ++r) segment.rows[r] = r < rows ? run + taps[r] : kZeros;
+      p += segment.depth;
+      ox = 0;
+      if (++oy == g.out_h) {
+        oy = 0;
+        ++n;
       }
     }
     return count;
@@ -176,7 +263,11 @@ void pack_patches(const ConvGeometry& g, const float* x, int64_t first_pixel, co
         const bool valid = inside(windows.y[p] + run->dy, windows.x[p] + run->dx, g);
         const float* src = valid ? x + (windows.offset[p] + run->offset) : kZeros;
         float* out = dst + p * kNR + run->column;
-        for (int64_t q = 0; q < run->length; ++q) out[q] = src[q];  // short: no memmove call
+        if (run->length == kNR) {  // a whole sliver row: a fixed-size copy the compiler inlines
+          std::memcpy(out, src, kNR * sizeof(float));
+        } else {
+          for (int64_t q = 0; q < run->length; ++q) out[q] = src[q];  // short: no memmove call
+        }
       }
     }
   }
@@ -202,6 +293,29 @@ void col2im_add(const ConvGeometry& g, const float* columns, int64_t pixel0, int
   }
 }
 
+// col2im_add into one image padded as in PaddedInput (image index 0): no bounds checks, and
+// without dilation a filter row's values are one contiguous run. For few channels, where the
+// checks would cost more than the additions.
+void col2im_add_padded(const ConvGeometry& g, const float* columns, int64_t pixel0, int64_t rows,
+                       const PaddedInput& image) {
+  const int64_t row_taps = g.filter_w * g.in_c;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* column = columns + r * g.patch();
+    const int64_t window = image.window(g, 0, (pixel0 + r) / g.out_w, (pixel0 + r) % g.out_w);
+    float* data = const_cast<float*>(image.data);
+    for (int64_t ky = 0; ky < g.filter_h; ++ky, column += row_taps) {
+      float* dst = data + window + image.tap(g, ky, 0, 0);
+      if (g.dilation_w == 1) {
+        for (int64_t k = 0; k < row_taps; ++k) dst[k] += column[k];
+        continue;
+      }
+      for (int64_t kx = 0; kx < g.filter_w; ++kx) {
+        for (int64_t ci = 0; ci < g.in_c; ++ci) dst[image.tap(g, 0, kx, ci)] += column[kx * g.in_c + ci];
+      }
+    }
+  }
+}
+
 // Packs a filter-shaped operand once, in parallel over k-blocks, into the shared B buffer.
 PackedB pack_shared(Context& context, MatrixView b, int64_t k, int64_t n) {
   const PackedB packed(context.shared_b().get(PackedB::size_for(k, n)), k, n);
@@ -218,12 +332,18 @@ void conv2d(Context& context, const ConvGeometry& g, const float* x, const float
   const PackedB w = pack_shared(context, MatrixView{filter, g.out_c, 1}, g.patch(), g.out_c);
   const TileGrid grid =
       TileGrid::plan(g.pixels(), w.slivers(), kTasksPerThread * context.threads());
-  const PatchRowsA patches{g, x};
-  context.pool().parallel_for(grid.tasks(), [&](int64_t task, int thread) {
-    gemm_tile(patches, w, grid.row_begin(task), grid.row_end(task), grid.sliver_begin(task),
-              grid.sliver_end(task), y, g.out_c, /*accumulate=*/false, epilogue,
-              context.scratch(thread).gemm);
-  });
+  const auto run = [&](const auto& patches) {
+    context.pool().parallel_for(grid.tasks(), [&](int64_t task, int thread) {
+      gemm_tile(patches, w, grid.row_begin(task), grid.row_end(task), grid.sliver_begin(task),
+                grid.sliver_end(task), y, g.out_c, /*accumulate=*/false, epilogue,
+                context.scratch(thread).gemm);
+    });
+  };
+  if (g.in_c < kInPlaceMinChannels && g.dilation_w == 1) {
+    run(PaddedPatchRowsA{g, pad_input(context, g, x)});
+  } else {
+    run(PatchRowsA{g, x});
+  }
 }
 
 void conv2d_backprop_input(Context& context, const ConvGeometry& g, const float* dy,
@@ -235,17 +355,36 @@ void conv2d_backprop_input(Context& context, const ConvGeometry& g, const float*
   const PackedB wt = pack_shared(context, MatrixView{filter, 1, g.out_c}, g.out_c, g.patch());
   // One task per image: images own disjoint parts of dx, so the scatter-adds need no locks.
   // (A single image therefore runs on one thread; training batches have many.)
+  // Few channels: scatter into a padded image (see col2im_add_padded), then copy it out.
+  const bool padded = g.in_c < kInPlaceMinChannels;
+  const PaddedInput shape = padded_shape(g);
   context.pool().parallel_for(g.batch, [&](int64_t n, int thread) {
     float* image = dx + n * image_size;
-    std::fill(image, image + image_size, 0.0f);
     ThreadScratch& scratch = context.scratch(thread);
+    const int64_t padded_size = shape.height * shape.width * g.in_c;
+    const PaddedInput target{padded ? scratch.padded_image.get(padded_size) : nullptr, shape.height,
+                             shape.width};
+    if (padded) {
+      std::fill(const_cast<float*>(target.data), const_cast<float*>(target.data) + padded_size, 0.0f);
+    } else {
+      std::fill(image, image + image_size, 0.0f);
+    }
     float* columns = scratch.columns.get(kMC * g.patch());
     for (int64_t pixel0 = 0; pixel0 < image_pixels; pixel0 += kMC) {
       const int64_t rows = std::min(kMC, image_pixels - pixel0);
       const MatrixA dy_rows{MatrixView{dy + (n * image_pixels + pixel0) * g.out_c, g.out_c, 1}};
       gemm_tile(dy_rows, wt, 0, rows, 0, wt.slivers(), columns, g.patch(), /*accumulate=*/false,
                 Epilogue{}, scratch.gemm);
-      col2im_add(g, columns, pixel0, rows, image);
+      if (padded) {
+        col2im_add_padded(g, columns, pixel0, rows, target);
+      } else {
+        col2im_add(g, columns, pixel0, rows, image);
+      }
+    }
+    if (!padded) return;
+    for (int64_t y = 0; y < g.in_h; ++y) {
+      const float* src = target.data + ((y + g.pad_top) * target.width + g.pad_left) * g.in_c;
+      std::copy(src, src + g.in_w * g.in_c, image + y * g.in_w * g.in_c);
     }
   });
 }
@@ -263,6 +402,8 @@ void conv2d_backprop_filter(Context& context, const ConvGeometry& g, const float
   // private partial sum; the partials are added in a fixed order, so results depend on the
   // thread count but not on scheduling.
   const bool taps_as_rows = g.in_c < kInPlaceMinChannels;
+  const bool in_place_columns = g.in_c == 1 && g.stride_w == 1 && g.dilation_w == 1;
+  const PaddedInput padded = in_place_columns ? pad_input(context, g, x) : PaddedInput{};
   const int64_t chunks = ceil_div(g.pixels(), kKC);
   const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(context.threads(), chunks));
   float* partials = context.partials().get(parts * size);
@@ -280,8 +421,13 @@ void conv2d_backprop_filter(Context& context, const ConvGeometry& g, const float
       if (taps_as_rows) {
         const PackedB dy_rows(b_storage, depth, g.out_c);
         dy_rows.pack_block(MatrixView{dy + pixel0 * g.out_c, g.out_c, 1}, 0);
-        gemm_tile(PatchColumnsA{g, x, pixel0}, dy_rows, 0, patch, 0, dy_rows.slivers(), sum,
-                  g.out_c, accumulate, Epilogue{}, scratch.gemm);
+        if (in_place_columns) {
+          gemm_tile(PaddedPatchColumnsA{g, padded, pixel0}, dy_rows, 0, patch, 0,
+                    dy_rows.slivers(), sum, g.out_c, accumulate, Epilogue{}, scratch.gemm);
+        } else {
+          gemm_tile(PatchColumnsA{g, x, pixel0}, dy_rows, 0, patch, 0, dy_rows.slivers(), sum,
+                    g.out_c, accumulate, Epilogue{}, scratch.gemm);
+        }
       } else {
         const PackedB patches(b_storage, depth, patch);
         pack_patches(g, x, pixel0, patches);
