@@ -157,6 +157,23 @@ napi_value BatchMatMul(napi_env env, napi_callback_info info) {
   });
 }
 
+// unary(heap, {op, x, out, size, alpha})
+napi_value Unary(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const int64_t op = fields.integer("op");
+    if (op < 0 || op > static_cast<int64_t>(UnaryOp::kStep)) {
+      throw std::invalid_argument("unknown unary op code " + std::to_string(op));
+    }
+    const int64_t size = fields.count("size");
+    unary(context_of(env), static_cast<UnaryOp>(op), heap.floats(fields, "x", size),
+          heap.floats(fields, "out", size), size, static_cast<float>(fields.number("alpha")));
+    return undefined(env);
+  });
+}
+
 // binary(heap, {op, out, rows, inner, a, aBroadcast, b, bBroadcast})
 napi_value Binary(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -269,6 +286,7 @@ NAPI_MODULE_INIT() {
          napi_enumerable, nullptr},
         {"batchMatMul", nullptr, BatchMatMul, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+        {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"microKernel", nullptr, CurrentMicroKernel, nullptr, nullptr, nullptr, napi_enumerable,

@@ -95,6 +95,33 @@ void binary(Context& context, const BinaryProblem& p) {
   });
 }
 
+template <UnaryOp Op>
+void run_unary(const float* __restrict x, float* __restrict out, int64_t n, float alpha) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = x[i];
+    if constexpr (Op == UnaryOp::kNeg) out[i] = -v;
+    // Comparisons written so that NaN passes through, as in tfjs.
+    if constexpr (Op == UnaryOp::kRelu) out[i] = v < 0 ? 0.0f : v;
+    if constexpr (Op == UnaryOp::kSquare) out[i] = v * v;
+    if constexpr (Op == UnaryOp::kStep) out[i] = v > 0 ? 1.0f : (v <= 0 ? alpha : v);
+  }
+}
+
+void unary(Context& context, UnaryOp op, const float* x, float* out, int64_t n, float alpha) {
+  using UnaryFn = void (*)(const float*, float*, int64_t, float);
+  UnaryFn fn = nullptr;
+  switch (op) {
+    case UnaryOp::kNeg: fn = run_unary<UnaryOp::kNeg>; break;
+    case UnaryOp::kRelu: fn = run_unary<UnaryOp::kRelu>; break;
+    case UnaryOp::kSquare: fn = run_unary<UnaryOp::kSquare>; break;
+    case UnaryOp::kStep: fn = run_unary<UnaryOp::kStep>; break;
+  }
+  context.pool().parallel_for((n + kChunk - 1) / kChunk, [&](int64_t task, int) {
+    const int64_t begin = task * kChunk;
+    fn(x + begin, out + begin, std::min(n, begin + kChunk) - begin, alpha);
+  });
+}
+
 }  // namespace isnet
 
 namespace isnet {

@@ -31,6 +31,12 @@ struct BinaryProblem {
   int64_t rows, inner;
 };
 
+// The unary ops of the same steps (the wasm backend's own are single-threaded).
+enum class UnaryOp { kNeg = 0, kRelu = 1, kSquare = 2, kStep = 3 };
+
+// out[i] = op(x[i]); Step gives 1 for x > 0, alpha otherwise, and NaN for NaN (as tfjs).
+void unary(Context& context, UnaryOp op, const float* x, float* out, int64_t n, float alpha);
+
 // How many floats an operand with this broadcast holds.
 int64_t operand_size(Broadcast broadcast, int64_t rows, int64_t inner);
 

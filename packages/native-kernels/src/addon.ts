@@ -67,6 +67,7 @@ export interface NativeAddon {
    * each operand's broadcast: 0 whole, 1 one value, 2 one inner-length row, 3 one value per row.
    */
   binary(heap: Uint8Array, args: { op: number; out: number; rows: number; inner: number; a: number; aBroadcast: number; b: number; bBroadcast: number }): void;
+  unary(heap: Uint8Array, args: { op: number; x: number; out: number; size: number; alpha: number }): void;
   /** out[c] = sum over r of x[r * columns + c]. */
   sumRows(heap: Uint8Array, args: { x: number; out: number; rows: number; columns: number }): void;
   /** Resizes the thread pool; returns the new thread count. */

@@ -6,6 +6,7 @@ import { conv2dBackpropFilterConfig, conv2dBackpropInputConfig } from './kernels
 import { conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
 import { displaced } from './kernels/displaced.js';
 import { sumRowsConfig } from './kernels/sum-rows.js';
+import { unaryConfigs } from './kernels/unary.js';
 import { loadNativeKernels } from './native.js';
 
 const NATIVE_KERNELS: readonly KernelConfig[] = [
@@ -16,6 +17,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   batchMatMulConfig,
   fusedMatMulConfig,
   ...binaryConfigs,
+  ...unaryConfigs,
   sumRowsConfig,
 ];
 
