@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { conv2dWithBias, matMulWithBias } from '@isnet-bench/engine';
+import { batchNormTraining, conv2dWithBias, matMulWithBias } from '@isnet-bench/engine';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 
 /** How a node runs: the ReLU to use (plain or LRP-aware) and batch-norm mode. */
@@ -51,9 +51,10 @@ export function applyLinear(map: LinearMap, x: Tensor, kernel: Tensor, bias?: Te
 
 /** Batch normalisation over the channel axis, with batch statistics in training mode. */
 export function applyBatchNorm(bn: BatchNormParams, x: Tensor, ctx: Pick<ForwardContext, 'training' | 'updateStatistics'>): Tensor {
-  const { mean, variance } = ctx.training ? batchMoments(x) : { mean: bn.movingMean(), variance: bn.movingVariance() };
-  if (ctx.training && ctx.updateStatistics) updateRunningStatistics(bn, mean, variance);
-  return tf.batchNorm(x, mean, variance, bn.beta?.(), bn.gamma?.(), bn.epsilon);
+  if (!ctx.training) return tf.batchNorm(x, bn.movingMean(), bn.movingVariance(), bn.beta?.(), bn.gamma?.(), bn.epsilon);
+  const { y, mean, variance } = batchNormTraining(x, bn.gamma?.(), bn.beta?.(), bn.epsilon);
+  if (ctx.updateStatistics) updateRunningStatistics(bn, mean, variance);
+  return y;
 }
 
 function updateRunningStatistics(bn: BatchNormParams, mean: Tensor, variance: Tensor): void {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import { logSoftmax, softmaxCrossEntropy } from '../ops/log-softmax.js';
 import { conv2dWithBias, matMulWithBias } from '../ops/linear-with-bias.js';
+import { batchNormTraining } from '../ops/batch-norm-training.js';
 import type { GradCheckCase } from './check.js';
 import { separated, uniform } from './random.js';
 
@@ -128,6 +129,16 @@ export const GRAD_CHECK_CASES: GradCheckCase[] = [
       const { mean, variance } = tf.moments(x!, [0, 1, 2]);
       return readout(tf.batchNorm(x!, mean, variance, beta, gamma, 1e-3), w!);
     },
+  },
+  {
+    op: 'batchNormTraining (engine)',
+    inputs: (r) => [uniform([4, 3, 3, 2], r), uniform([2], r, 0.5, 1.5), uniform([2], r), uniform([4, 3, 3, 2], r)],
+    f: (x, gamma, beta, w) => readout(batchNormTraining(x!, gamma, beta, 1e-3).y, w!),
+  },
+  {
+    op: 'batchNormTraining, dense, no gamma or beta (engine)',
+    inputs: (r) => [uniform([6, 3], r, -2, 3), uniform([6, 3], r)],
+    f: (x, w) => readout(batchNormTraining(x!, undefined, undefined, 1e-3).y, w!),
   },
   {
     op: 'batchNorm (running statistics)',
