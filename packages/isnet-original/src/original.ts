@@ -19,7 +19,8 @@ export const OriginalIsnetConfig = z.strictObject({
    * stay reproducible.
    */
   classesPerPass: z.union([z.number().int().min(1), z.literal('auto')]).default('auto'),
-  groupMemoryMB: z.number().positive().default(2048),
+  /** Within the wasm backend's 4 GiB heap with the network and its forward pass. */
+  groupMemoryMB: z.number().positive().default(3072),
 });
 export type OriginalIsnetConfigInput = z.input<typeof OriginalIsnetConfig>;
 
@@ -82,7 +83,8 @@ export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIs
 
 /**
  * Gradient-tape bytes one class's heatmap pass keeps, per byte of the network's activations
- * (all layer outputs): measured 13 on the small CNN at batch 64 (157 MB per class), rounded up.
+ * (all layer outputs), measured at batch 64: 13 on the small CNN (157 MB per class), 9 on
+ * ResNet-8 (440 MB); the larger, rounded up.
  */
 const TAPE_BYTES_PER_ACTIVATION_BYTE = 14;
 
