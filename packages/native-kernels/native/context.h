@@ -62,6 +62,8 @@ class Context {
   ScratchBuffer& partials() { return partials_; }
   // A convolution input with its padding written out.
   ScratchBuffer& padded() { return padded_; }
+  // A filter rearranged for an input gradient computed as a convolution.
+  ScratchBuffer& rotated_filter() { return rotated_filter_; }
 
  private:
   std::unique_ptr<ThreadPool> pool_;
@@ -69,6 +71,7 @@ class Context {
   ScratchBuffer shared_b_;
   ScratchBuffer partials_;
   ScratchBuffer padded_;
+  ScratchBuffer rotated_filter_;
 };
 
 }  // namespace isnet

@@ -40,6 +40,10 @@ const CASES: ConvCase[] = [
   { name: '9 taps: one channel, batch 6, stride 2, valid', x: [6, 15, 13, 1], filter: [3, 3, 1, 7], strides: 2, pad: 'valid' },
   { name: '8 taps: 2x2 over two channels', x: [3, 9, 9, 2], filter: [2, 2, 2, 5], strides: 1, pad: 'same' },
   { name: '16 taps: 4x4 over one channel', x: [2, 10, 10, 1], filter: [4, 4, 1, 17], strides: [1, 2], pad: 'same' },
+  // Unit strides with channels enough both ways: the input gradient runs as a convolution.
+  { name: 'unit stride, 16 -> 9 channels, same', x: [3, 9, 8, 16], filter: [3, 3, 16, 9], strides: 1, pad: 'same' },
+  { name: 'unit stride, 20 -> 8 channels, 2x4 valid', x: [2, 7, 9, 20], filter: [2, 4, 20, 8], strides: 1, pad: 'valid' },
+  { name: 'unit stride, 17 -> 12 channels, explicit padding', x: [2, 6, 7, 17], filter: [3, 2, 17, 12], strides: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
 ];
 
 // tfjs computes no gradients through dilated convolutions, so these are forward-only.
