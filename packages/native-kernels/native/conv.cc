@@ -1,7 +1,6 @@
 #include "conv.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "gemm.h"
 
@@ -39,22 +38,9 @@ struct Windows {
 
 // Below this many input channels a filter position's in_c values are too short a segment for
 // the micro-kernel (one broadcast per row per segment start): such convolutions read longer
-// segments from a padded copy of the input, and their filter gradients take taps as rows.
+// segments from a padded copy of the input, and their input gradients scatter into a padded
+// image.
 constexpr int64_t kInPlaceMinChannels = 8;
-
-// The filter tap `tap` (ky, kx, in channel): its offset from a window's top-left element and
-// its position relative to the window's top-left corner.
-struct Tap {
-  int64_t offset, dy, dx;
-
-  Tap(const ConvGeometry& g, int64_t tap) {
-    const int64_t ci = tap % g.in_c;
-    const int64_t position = tap / g.in_c;
-    dy = position / g.filter_w * g.dilation_h;
-    dx = position % g.filter_w * g.dilation_w;
-    offset = (dy * g.in_w + dx) * g.in_c + ci;
-  }
-};
 
 // The patch matrix (rows: output pixels; columns: filter taps ky, kx, in channel) as an A
 // source read in place from the NHWC input. A row's columns are contiguous within one filter
@@ -202,77 +188,6 @@ struct PaddedPatchColumnsA {
   }
 };
 
-// The transposed patch matrix (rows: filter taps; columns: output pixels from first_pixel on)
-// as an A source: each strip of taps is gathered into scratch. The filter gradient of a
-// few-tap filter is this times dy, whose rows pack by plain copies.
-struct PatchColumnsA {
-  const ConvGeometry& g;
-  const float* x;
-  int64_t first_pixel;
-
-  int64_t operator()(int64_t row, int64_t rows, int64_t k0, int64_t depth, ASegment* segments,
-                     float* scratch) const {
-    const Windows windows(g, first_pixel + k0, depth);
-    ASegment& segment = segments[0];
-    segment.depth = depth;
-    for (int64_t r = 0; r < kMR; ++r) {
-      if (r >= rows) {
-        segment.rows[r] = kZeros;
-        continue;
-      }
-      float* dst = scratch + r * depth;
-      segment.rows[r] = dst;
-      const Tap tap(g, row + r);
-      for (int64_t p = 0; p < depth; ++p) {
-        const bool valid = inside(windows.y[p] + tap.dy, windows.x[p] + tap.dx, g);
-        dst[p] = valid ? x[windows.offset[p] + tap.offset] : 0.0f;
-      }
-    }
-    return 1;
-  }
-};
-
-// Packs rows [first_pixel, first_pixel + b.k()) of the patch matrix as the B operand of the
-// filter gradient (b.k() <= kKC, one k-block): sliver j holds taps [16j, 16j + 16) of every
-// pixel, copied in runs of taps that share a filter position (all 16 when in_c is a multiple
-// of 16).
-void pack_patches(const ConvGeometry& g, const float* x, int64_t first_pixel, const PackedB& b) {
-  const int64_t depth = b.k();
-  const Windows windows(g, first_pixel, depth);
-  for (int64_t j = 0; j < b.slivers(); ++j) {
-    struct Run {
-      int64_t column, length, dy, dx, offset;
-    };
-    Run runs[kNR];
-    int64_t count = 0;
-    const int64_t tap_end = std::min(g.patch(), (j + 1) * kNR);
-    for (int64_t tap = j * kNR; tap < tap_end; tap += runs[count++].length) {
-      const int64_t ci = tap % g.in_c;
-      const int64_t position = tap / g.in_c;
-      Run& run = runs[count];
-      run.column = tap - j * kNR;
-      run.length = std::min(g.in_c - ci, tap_end - tap);
-      run.dy = position / g.filter_w * g.dilation_h;
-      run.dx = position % g.filter_w * g.dilation_w;
-      run.offset = (run.dy * g.in_w + run.dx) * g.in_c + ci;
-    }
-    float* dst = b.sliver(0, j);
-    if (tap_end - j * kNR < kNR) std::fill(dst, dst + depth * kNR, 0.0f);  // past the patch
-    for (int64_t p = 0; p < depth; ++p) {
-      for (const Run* run = runs; run < runs + count; ++run) {
-        const bool valid = inside(windows.y[p] + run->dy, windows.x[p] + run->dx, g);
-        const float* src = valid ? x + (windows.offset[p] + run->offset) : kZeros;
-        float* out = dst + p * kNR + run->column;
-        if (run->length == kNR) {  // a whole sliver row: a fixed-size copy the compiler inlines
-          std::memcpy(out, src, kNR * sizeof(float));
-        } else {
-          for (int64_t q = 0; q < run->length; ++q) out[q] = src[q];  // short: no memmove call
-        }
-      }
-    }
-  }
-}
-
 // Adds patch-matrix rows for pixels [pixel0, pixel0 + rows) of one image into that image's
 // input gradient: every tap's in_c values go back to the input position they were read from.
 void col2im_add(const ConvGeometry& g, const float* columns, int64_t pixel0, int64_t rows,
@@ -311,6 +226,54 @@ void col2im_add_padded(const ConvGeometry& g, const float* columns, int64_t pixe
       }
       for (int64_t kx = 0; kx < g.filter_w; ++kx) {
         for (int64_t ci = 0; ci < g.in_c; ++ci) dst[image.tap(g, 0, kx, ci)] += column[kx * g.in_c + ci];
+      }
+    }
+  }
+}
+
+// sum (patch x out_c) (+)= patches^T * dy over pixels [pixel0, pixel0 + dy_rows.k()) with the
+// gathering micro-kernel: A read in place from the padded input through one window pointer
+// per pixel (`pixels`, room for kKC), no patch matrix packed.
+void gather_filter_gradient(const ConvGeometry& g, const PaddedInput& padded, int64_t pixel0,
+                            const PackedB& dy_rows, float* sum, bool accumulate,
+                            const float** pixels) {
+  const int64_t depth = dy_rows.k();
+  int64_t ox = pixel0 % g.out_w, oy = pixel0 / g.out_w % g.out_h, n = pixel0 / (g.out_w * g.out_h);
+  for (int64_t p = 0; p < depth; ++p) {
+    pixels[p] = padded.data + padded.window(g, n, oy, ox);
+    if (++ox == g.out_w) {
+      ox = 0;
+      if (++oy == g.out_h) {
+        oy = 0;
+        ++n;
+      }
+    }
+  }
+  const GatherMicroKernel kernel = gather_micro_kernel();
+  alignas(64) float edge[kMR * kNR];
+  const int64_t patch = g.patch();
+  for (int64_t tap0 = 0; tap0 < patch; tap0 += kMR) {
+    const int64_t rows = std::min(kMR, patch - tap0);
+    int64_t offsets[kMR];
+    for (int64_t r = 0; r < kMR; ++r) {
+      const int64_t tap = tap0 + std::min(r, rows - 1);  // rows past the patch: computed, dropped
+      const int64_t position = tap / g.in_c;
+      offsets[r] = padded.tap(g, position / g.filter_w, position % g.filter_w, tap % g.in_c);
+    }
+    for (int64_t j = 0; j < dy_rows.slivers(); ++j) {
+      const int64_t col0 = j * kNR;
+      const int64_t cols = std::min(kNR, g.out_c - col0);
+      float* tile = sum + tap0 * g.out_c + col0;
+      if (rows == kMR && cols == kNR) {
+        kernel(pixels, offsets, depth, dy_rows.sliver(0, j), tile, g.out_c, accumulate);
+        continue;
+      }
+      kernel(pixels, offsets, depth, dy_rows.sliver(0, j), edge, kNR, false);
+      for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t col = 0; col < cols; ++col) {
+          const float v = edge[r * kNR + col];
+          tile[r * g.out_c + col] = accumulate ? tile[r * g.out_c + col] + v : v;
+        }
       }
     }
   }
@@ -419,16 +382,14 @@ void conv2d_backprop_filter(Context& context, const ConvGeometry& g, const float
   const int64_t patch = g.patch();
   const int64_t size = patch * g.out_c;
   if (size == 0) return;
-  // dfilter^T (out_c x patch) = dy^T * patches, summed over all pixels. This way round the
-  // large patch matrix is the packed operand, copied in runs of contiguous input values.
-  // With few input channels those runs are single values: then dfilter (patch x out_c) =
-  // patches^T * dy instead, with gathered patch strips and dy rows packed by plain copies.
-  // The sum is cut into one contiguous range of kKC-pixel chunks per thread, each with a
-  // private partial sum; the partials are added in a fixed order, so results depend on the
-  // thread count but not on scheduling.
-  const bool taps_as_rows = g.in_c < kInPlaceMinChannels;
-  const bool in_place_columns = g.in_c == 1 && g.stride_w == 1 && g.dilation_w == 1;
-  const PaddedInput padded = in_place_columns ? pad_input(context, g, x) : PaddedInput{};
+  // dfilter (patch x out_c) = patches^T * dy, summed over all pixels: dy's rows pack by plain
+  // copies, and the transposed patches are read in place from a padded copy of x (runs of
+  // pixels for one channel at unit stride, else a window pointer per pixel; packing the patch
+  // matrix instead used to cost more than the arithmetic). The sum is cut into one contiguous
+  // range of kKC-pixel chunks per thread, each with a private partial sum; the partials are
+  // added in a fixed order, so results depend on the thread count but not on scheduling.
+  const bool pixel_runs = g.in_c == 1 && g.stride_w == 1 && g.dilation_w == 1;
+  const PaddedInput padded = pad_input(context, g, x);
   const int64_t chunks = ceil_div(g.pixels(), kKC);
   const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(context.threads(), chunks));
   float* partials = context.partials().get(parts * size);
@@ -438,44 +399,29 @@ void conv2d_backprop_filter(Context& context, const ConvGeometry& g, const float
     const int64_t last = chunks * (part + 1) / parts;
     if (first == last) std::fill(sum, sum + size, 0.0f);
     ThreadScratch& scratch = context.scratch(thread);
-    float* b_storage = scratch.b_panel.get(PackedB::size_for(kKC, std::max(patch, g.out_c)));
+    float* b_storage = scratch.b_panel.get(PackedB::size_for(kKC, g.out_c));
     for (int64_t chunk = first; chunk < last; ++chunk) {
       const int64_t pixel0 = chunk * kKC;
-      const int64_t depth = std::min(kKC, g.pixels() - pixel0);
       const bool accumulate = chunk > first;
-      if (taps_as_rows) {
-        const PackedB dy_rows(b_storage, depth, g.out_c);
-        dy_rows.pack_block(MatrixView{dy + pixel0 * g.out_c, g.out_c, 1}, 0);
-        if (in_place_columns) {
-          gemm_tile(PaddedPatchColumnsA{g, padded, pixel0}, dy_rows, 0, patch, 0,
-                    dy_rows.slivers(), sum, g.out_c, accumulate, Epilogue{}, scratch.gemm);
-        } else {
-          gemm_tile(PatchColumnsA{g, x, pixel0}, dy_rows, 0, patch, 0, dy_rows.slivers(), sum,
-                    g.out_c, accumulate, Epilogue{}, scratch.gemm);
-        }
+      const PackedB dy_rows(b_storage, std::min(kKC, g.pixels() - pixel0), g.out_c);
+      dy_rows.pack_block(MatrixView{dy + pixel0 * g.out_c, g.out_c, 1}, 0);
+      if (pixel_runs) {
+        gemm_tile(PaddedPatchColumnsA{g, padded, pixel0}, dy_rows, 0, patch, 0,
+                  dy_rows.slivers(), sum, g.out_c, accumulate, Epilogue{}, scratch.gemm);
       } else {
-        const PackedB patches(b_storage, depth, patch);
-        pack_patches(g, x, pixel0, patches);
-        const MatrixA dy_columns{MatrixView{dy + pixel0 * g.out_c, 1, g.out_c}};
-        gemm_tile(dy_columns, patches, 0, g.out_c, 0, patches.slivers(), sum, patch, accumulate,
-                  Epilogue{}, scratch.gemm);
+        gather_filter_gradient(g, padded, pixel0, dy_rows, sum, accumulate, scratch.pixels.data());
       }
     }
   });
-  // dfilter[k][co] = the partials' [k][co] (taps as rows) or [co][k], added part by part.
-  const int64_t k_stride = taps_as_rows ? g.out_c : 1;
-  const int64_t co_stride = taps_as_rows ? 1 : patch;
+  // The partials added part by part, in parallel over taps.
   constexpr int64_t kTapsPerTask = 64;
   context.pool().parallel_for(ceil_div(patch, kTapsPerTask), [&](int64_t task, int) {
-    const int64_t begin = task * kTapsPerTask;
-    const int64_t end = std::min(patch, begin + kTapsPerTask);
-    for (int64_t k = begin; k < end; ++k) {
-      for (int64_t co = 0; co < g.out_c; ++co) {
-        const int64_t at = k * k_stride + co * co_stride;
-        float total = partials[at];
-        for (int64_t part = 1; part < parts; ++part) total += partials[part * size + at];
-        dfilter[k * g.out_c + co] = total;
-      }
+    const int64_t begin = task * kTapsPerTask * g.out_c;
+    const int64_t end = std::min(size, begin + kTapsPerTask * g.out_c);
+    for (int64_t at = begin; at < end; ++at) {
+      float total = partials[at];
+      for (int64_t part = 1; part < parts; ++part) total += partials[part * size + at];
+      dfilter[at] = total;
     }
   });
 }

@@ -52,9 +52,49 @@ __attribute__((always_inline)) inline void micro_kernel_body(const ASegment* seg
   }
 }
 
+// The gathering form: the kMR A values of a step are read at fixed offsets from that step's
+// pixel pointer.
+__attribute__((always_inline)) inline void gather_kernel_body(const float* const* pixels,
+                                                              const int64_t* offsets,
+                                                              int64_t depth, const float* b,
+                                                              float* c, int64_t ldc,
+                                                              bool accumulate) {
+  Vec8 acc[kMR][2] = {};
+  int64_t offset[kMR];
+  for (int r = 0; r < kMR; ++r) offset[r] = offsets[r];
+  for (int64_t p = 0; p < depth; ++p) {
+    const float* pixel = pixels[p];
+    const Vec8 b0 = *reinterpret_cast<const UnalignedVec8*>(b);
+    const Vec8 b1 = *reinterpret_cast<const UnalignedVec8*>(b + 8);
+#pragma GCC unroll 6
+    for (int r = 0; r < kMR; ++r) {
+      const float s = pixel[offset[r]];
+      const Vec8 ar = {s, s, s, s, s, s, s, s};
+      acc[r][0] += ar * b0;
+      acc[r][1] += ar * b1;
+    }
+    b += kNR;
+  }
+#pragma GCC unroll 6
+  for (int r = 0; r < kMR; ++r) {
+    UnalignedVec8* row = reinterpret_cast<UnalignedVec8*>(c + r * ldc);
+    if (accumulate) {
+      acc[r][0] = row[0] + acc[r][0];
+      acc[r][1] = row[1] + acc[r][1];
+    }
+    row[0] = acc[r][0];
+    row[1] = acc[r][1];
+  }
+}
+
 void micro_kernel_generic(const ASegment* segments, int64_t count, const float* b, float* c,
                           int64_t ldc, bool accumulate) {
   micro_kernel_body(segments, count, b, c, ldc, accumulate);
+}
+
+void gather_kernel_generic(const float* const* pixels, const int64_t* offsets, int64_t depth,
+                           const float* b, float* c, int64_t ldc, bool accumulate) {
+  gather_kernel_body(pixels, offsets, depth, b, c, ldc, accumulate);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -63,6 +103,13 @@ __attribute__((target("avx2,fma"))) void micro_kernel_avx2(const ASegment* segme
                                                            float* c, int64_t ldc,
                                                            bool accumulate) {
   micro_kernel_body(segments, count, b, c, ldc, accumulate);
+}
+
+__attribute__((target("avx2,fma"))) void gather_kernel_avx2(const float* const* pixels,
+                                                            const int64_t* offsets, int64_t depth,
+                                                            const float* b, float* c, int64_t ldc,
+                                                            bool accumulate) {
+  gather_kernel_body(pixels, offsets, depth, b, c, ldc, accumulate);
 }
 
 typedef float Vec16 __attribute__((vector_size(64)));
@@ -109,6 +156,43 @@ __attribute__((target("avx512f"))) void micro_kernel_avx512(const ASegment* segm
   }
 }
 
+// Gathering form of the above, with the same even/odd accumulator sets.
+__attribute__((target("avx512f"))) void gather_kernel_avx512(const float* const* pixels,
+                                                             const int64_t* offsets,
+                                                             int64_t depth, const float* b,
+                                                             float* c, int64_t ldc,
+                                                             bool accumulate) {
+  Vec16 even[kMR] = {};
+  Vec16 odd[kMR] = {};
+  int64_t offset[kMR];
+  for (int r = 0; r < kMR; ++r) offset[r] = offsets[r];
+  int64_t p = 0;
+  for (; p + 1 < depth; p += 2) {
+    const float* pixel0 = pixels[p];
+    const float* pixel1 = pixels[p + 1];
+    const Vec16 b0 = *reinterpret_cast<const UnalignedVec16*>(b);
+    const Vec16 b1 = *reinterpret_cast<const UnalignedVec16*>(b + kNR);
+#pragma GCC unroll 6
+    for (int r = 0; r < kMR; ++r) {
+      even[r] += broadcast16(pixel0[offset[r]]) * b0;
+      odd[r] += broadcast16(pixel1[offset[r]]) * b1;
+    }
+    b += 2 * kNR;
+  }
+  if (p < depth) {
+    const float* pixel0 = pixels[p];
+    const Vec16 b0 = *reinterpret_cast<const UnalignedVec16*>(b);
+#pragma GCC unroll 6
+    for (int r = 0; r < kMR; ++r) even[r] += broadcast16(pixel0[offset[r]]) * b0;
+  }
+#pragma GCC unroll 6
+  for (int r = 0; r < kMR; ++r) {
+    UnalignedVec16* row = reinterpret_cast<UnalignedVec16*>(c + r * ldc);
+    const Vec16 sum = even[r] + odd[r];
+    *row = accumulate ? *row + sum : sum;
+  }
+}
+
 bool cpu_has_avx512f() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f");
@@ -125,16 +209,17 @@ bool always() { return true; }
 struct Candidate {
   const char* name;
   MicroKernel kernel;
+  GatherMicroKernel gather;
   bool (*supported)();
 };
 
 // Fastest first.
 const Candidate kCandidates[] = {
 #if defined(__x86_64__) || defined(__i386__)
-    {"avx512f", micro_kernel_avx512, cpu_has_avx512f},
-    {"avx2+fma", micro_kernel_avx2, cpu_has_avx2_fma},
+    {"avx512f", micro_kernel_avx512, gather_kernel_avx512, cpu_has_avx512f},
+    {"avx2+fma", micro_kernel_avx2, gather_kernel_avx2, cpu_has_avx2_fma},
 #endif
-    {"generic", micro_kernel_generic, always},
+    {"generic", micro_kernel_generic, gather_kernel_generic, always},
 };
 
 std::atomic<const Candidate*> selected{nullptr};
@@ -156,6 +241,8 @@ const Candidate& current() {
 }  // namespace
 
 MicroKernel micro_kernel() { return current().kernel; }
+
+GatherMicroKernel gather_micro_kernel() { return current().gather; }
 
 const char* micro_kernel_name() { return current().name; }
 

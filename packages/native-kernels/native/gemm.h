@@ -50,8 +50,17 @@ struct ASegment {
 using MicroKernel = void (*)(const ASegment* segments, int64_t count, const float* b, float* c,
                              int64_t ldc, bool accumulate);
 
+// Computes a kMR x kNR tile of C (+)= A * B (depth steps of one packed B sliver) where A's
+// element (r, p) is pixels[p][offsets[r]]: the transposed patch matrix of a convolution read
+// in place, each depth step a pixel's window in a padded input and each row a filter tap.
+using GatherMicroKernel = void (*)(const float* const* pixels, const int64_t* offsets,
+                                   int64_t depth, const float* b, float* c, int64_t ldc,
+                                   bool accumulate);
+
 // The micro-kernel in use: by default the fastest this CPU supports, detected at run time.
 MicroKernel micro_kernel();
+// Its gathering form, for the same instruction set.
+GatherMicroKernel gather_micro_kernel();
 const char* micro_kernel_name();
 // Names of the micro-kernels this CPU supports, fastest first: "avx512f", "avx2+fma", "generic".
 std::vector<std::string> supported_micro_kernels();
