@@ -33,6 +33,11 @@ struct Epilogue {
   double leaky_alpha = 0;  // a JS number: tfjs multiplies in double precision
 
   bool active() const { return bias.data != nullptr || activation != Activation::kLinear; }
+  // No bias or one per column, then linear or ReLU: what the micro-kernel's TileEpilogue does.
+  bool per_column_bias_relu() const {
+    return (bias.data == nullptr || bias.per_column) &&
+           (activation == Activation::kLinear || activation == Activation::kRelu);
+  }
 
   // Applies the epilogue to a rows x cols tile whose first column is output column col0.
   // The common cases (bias, then linear or ReLU) run as branch-free loops the compiler

@@ -87,9 +87,32 @@ __attribute__((always_inline)) inline void gather_kernel_body(const float* const
   }
 }
 
+__attribute__((always_inline)) inline void tile_epilogue_body(float* c, int64_t ldc,
+                                                              const float* bias, bool relu) {
+  const Vec8 zero = {};
+  const Vec8 b0 = bias ? *reinterpret_cast<const UnalignedVec8*>(bias) : zero;
+  const Vec8 b1 = bias ? *reinterpret_cast<const UnalignedVec8*>(bias + 8) : zero;
+#pragma GCC unroll 6
+  for (int r = 0; r < kMR; ++r) {
+    UnalignedVec8* row = reinterpret_cast<UnalignedVec8*>(c + r * ldc);
+    Vec8 v0 = row[0] + b0;
+    Vec8 v1 = row[1] + b1;
+    if (relu) {  // v < 0 ? 0 : v, so that NaN passes through as in tfjs
+      v0 = v0 < zero ? zero : v0;
+      v1 = v1 < zero ? zero : v1;
+    }
+    row[0] = v0;
+    row[1] = v1;
+  }
+}
+
 void micro_kernel_generic(const ASegment* segments, int64_t count, const float* b, float* c,
                           int64_t ldc, bool accumulate) {
   micro_kernel_body(segments, count, b, c, ldc, accumulate);
+}
+
+void tile_epilogue_generic(float* c, int64_t ldc, const float* bias, bool relu) {
+  tile_epilogue_body(c, ldc, bias, relu);
 }
 
 void gather_kernel_generic(const float* const* pixels, const int64_t* offsets, int64_t depth,
@@ -103,6 +126,11 @@ __attribute__((target("avx2,fma"))) void micro_kernel_avx2(const ASegment* segme
                                                            float* c, int64_t ldc,
                                                            bool accumulate) {
   micro_kernel_body(segments, count, b, c, ldc, accumulate);
+}
+
+__attribute__((target("avx2,fma"))) void tile_epilogue_avx2(float* c, int64_t ldc,
+                                                            const float* bias, bool relu) {
+  tile_epilogue_body(c, ldc, bias, relu);
 }
 
 __attribute__((target("avx2,fma"))) void gather_kernel_avx2(const float* const* pixels,
@@ -193,6 +221,18 @@ __attribute__((target("avx512f"))) void gather_kernel_avx512(const float* const*
   }
 }
 
+__attribute__((target("avx512f"))) void tile_epilogue_avx512(float* c, int64_t ldc,
+                                                              const float* bias, bool relu) {
+  const Vec16 zero = {};
+  const Vec16 b = bias ? *reinterpret_cast<const UnalignedVec16*>(bias) : zero;
+#pragma GCC unroll 6
+  for (int r = 0; r < kMR; ++r) {
+    UnalignedVec16* row = reinterpret_cast<UnalignedVec16*>(c + r * ldc);
+    const Vec16 v = *row + b;
+    *row = relu ? (v < zero ? zero : v) : v;
+  }
+}
+
 bool cpu_has_avx512f() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f");
@@ -210,16 +250,17 @@ struct Candidate {
   const char* name;
   MicroKernel kernel;
   GatherMicroKernel gather;
+  TileEpilogue epilogue;
   bool (*supported)();
 };
 
 // Fastest first.
 const Candidate kCandidates[] = {
 #if defined(__x86_64__) || defined(__i386__)
-    {"avx512f", micro_kernel_avx512, gather_kernel_avx512, cpu_has_avx512f},
-    {"avx2+fma", micro_kernel_avx2, gather_kernel_avx2, cpu_has_avx2_fma},
+    {"avx512f", micro_kernel_avx512, gather_kernel_avx512, tile_epilogue_avx512, cpu_has_avx512f},
+    {"avx2+fma", micro_kernel_avx2, gather_kernel_avx2, tile_epilogue_avx2, cpu_has_avx2_fma},
 #endif
-    {"generic", micro_kernel_generic, gather_kernel_generic, always},
+    {"generic", micro_kernel_generic, gather_kernel_generic, tile_epilogue_generic, always},
 };
 
 std::atomic<const Candidate*> selected{nullptr};
@@ -243,6 +284,8 @@ const Candidate& current() {
 MicroKernel micro_kernel() { return current().kernel; }
 
 GatherMicroKernel gather_micro_kernel() { return current().gather; }
+
+TileEpilogue tile_epilogue() { return current().epilogue; }
 
 const char* micro_kernel_name() { return current().name; }
 

@@ -57,8 +57,14 @@ using GatherMicroKernel = void (*)(const float* const* pixels, const int64_t* of
                                    int64_t depth, const float* b, float* c, int64_t ldc,
                                    bool accumulate);
 
+// Adds a kNR-float bias row (if not null) to every row of a full kMR x kNR tile, then applies
+// ReLU if asked: the common epilogue, with the micro-kernel's instruction set (the portable
+// one costs more than the micro-kernel itself when the GEMM is shallow).
+using TileEpilogue = void (*)(float* c, int64_t ldc, const float* bias, bool relu);
+
 // The micro-kernel in use: by default the fastest this CPU supports, detected at run time.
 MicroKernel micro_kernel();
+TileEpilogue tile_epilogue();
 // Its gathering form, for the same instruction set.
 GatherMicroKernel gather_micro_kernel();
 const char* micro_kernel_name();
@@ -202,7 +208,13 @@ void gemm_tile(const ASource& a_source, const PackedB& b, int64_t row_begin, int
               }
             }
           }
-          if (last && epilogue.active()) epilogue.apply(tile, ldc, tile_rows, col0, cols);
+          if (!last || !epilogue.active()) continue;
+          if (tile_rows == kMR && cols == kNR && epilogue.per_column_bias_relu()) {
+            tile_epilogue()(tile, ldc, epilogue.bias.data ? epilogue.bias.data + col0 : nullptr,
+                            epilogue.activation == Activation::kRelu);
+          } else {
+            epilogue.apply(tile, ldc, tile_rows, col0, cols);
+          }
         }
       }
     }

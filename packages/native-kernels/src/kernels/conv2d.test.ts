@@ -190,9 +190,14 @@ describe.skipIf(NATIVE_DISABLED)('native Conv2D kernels on wasm match cpu', () =
   it('matches cpu with every micro-kernel this CPU supports', async () => {
     const addon = requireAddon();
     const c: ConvCase = { name: '', x: [2, 9, 8, 5], filter: [3, 3, 5, 18], strides: 2, pad: 'same' };
-    const input = fixedInputs({ x: c.x, filter: c.filter, dy: outShape(c) });
+    const input = fixedInputs({ x: c.x, filter: c.filter, dy: outShape(c), bias: [18], xWide: [2, 6, 6, 16], wide: [3, 3, 16, 33], dyWide: [2, 6, 6, 33] });
     const build = () => [
       tf.conv2d(input.x!() as tf.Tensor4D, input.filter!() as tf.Tensor4D, c.strides, c.pad as never),
+      // Bias and ReLU in each micro-kernel's tile epilogue (full tiles) and the portable one.
+      tf.fused.conv2d({ x: input.x!() as tf.Tensor4D, filter: input.filter!() as tf.Tensor4D, strides: 1, pad: 'same', bias: input.bias!(), activation: 'relu' }),
+      // The input gradient as a rotated-filter convolution, the filter gradient's gather kernel.
+      runKernel('Conv2DBackpropInput', { dy: input.dyWide!(), filter: input.wide!() }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 6, 6, 16] }),
+      runKernel('Conv2DBackpropFilter', { x: input.xWide!(), dy: input.dyWide!() }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 16, 33] }),
       runKernel('Conv2DBackpropInput', { dy: input.dy!(), filter: input.filter!() }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }),
       runKernel('Conv2DBackpropFilter', { x: input.x!(), dy: input.dy!() }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter }),
     ];
