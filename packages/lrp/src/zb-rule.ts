@@ -77,7 +77,8 @@ export function zbRule(block: FirstBlock, x: Tensor, options: ZbOptions): (r1: T
   return (r1) => {
     const transposed = transposedMap(block, x, tf.div(r1, stabilized));
     let heatmap = tf.mul(x, transposed(weight));
-    for (const term of bounded) heatmap = tf.sub(heatmap, tf.mul(term.bound, transposed(term.w)));
+    // (The default upper bound 1 multiplies by nothing.)
+    for (const term of bounded) heatmap = tf.sub(heatmap, term.bound === 1 ? transposed(term.w) : tf.mul(term.bound, transposed(term.w)));
     return heatmap;
   };
 }
