@@ -10,18 +10,45 @@ import { BackboneName } from '@isnet-bench/models';
 // Plain and ISNet step times (C = 10, 28x28x1) for each network, batch and kernel set:
 // 'native' = wasm + the native addon, 'wasm' = wasm with the engine's composed kernels,
 // 'cpu' = TF.js's JavaScript backend (orders of magnitude slower: few steps, small nets).
-const { values } = parseArgs({
-  options: {
-    models: { type: 'string', default: 'small,resnet18,densenet' },
-    batches: { type: 'string', default: '32,64' },
-    kernels: { type: 'string', default: 'native,wasm' },
-    methods: { type: 'string', default: 'selective,stochastic,original' },
-    steps: { type: 'string', default: '20' },
-    warmup: { type: 'string', default: '3' },
-    width: { type: 'string' },
-    out: { type: 'string', default: 'reports/step-speed' },
-  },
-});
+const USAGE = `node benchmarks/step-speed/dist/main.js [--models M,...] [--batches N,...] [--kernels K,...]
+                                          [--methods M,...] [--steps N] [--warmup N] [--width N] [--out DIR]
+
+Median plain and ISNet step times (C = 10, 28x28x1), one row per network, batch, kernel set
+and method; CSV and JSON (with the machine and settings) written to --out after every
+network and batch.
+  --models   default small,resnet18,densenet (tiny | small | resnet8 | resnet18 | vgg11 | densenet)
+  --batches  default 32,64
+  --kernels  default native,wasm ('native': wasm + the addon; 'wasm': composed kernels only;
+             'cpu': TF.js's JavaScript backend, orders of magnitude slower)
+  --methods  default selective,stochastic,original (the plain step is always measured)
+  --steps    default 20 timed steps;  --warmup default 3
+  --width    first-stage width of resnet18 and vgg11
+  --out      default reports/step-speed`;
+
+const options = {
+  help: { type: 'boolean', short: 'h' },
+  models: { type: 'string', default: 'small,resnet18,densenet' },
+  batches: { type: 'string', default: '32,64' },
+  kernels: { type: 'string', default: 'native,wasm' },
+  methods: { type: 'string', default: 'selective,stochastic,original' },
+  steps: { type: 'string', default: '20' },
+  warmup: { type: 'string', default: '3' },
+  width: { type: 'string' },
+  out: { type: 'string', default: 'reports/step-speed' },
+  } as const;// A bad option is reported in one line with the usage (exit 2).
+const { values } = (() => {
+  try {
+    return parseArgs({ options });
+  } catch (error) {
+    console.error(`step-speed: ${(error as Error).message}\n\n${USAGE}`);
+    return process.exit(2);
+  }
+})();
+
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const settings = { steps: Number(values.steps), warmup: Number(values.warmup), classes: 10, inputShape: [28, 28, 1], statistic: 'median step (tinybench p50)' };
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
