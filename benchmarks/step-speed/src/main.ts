@@ -35,7 +35,9 @@ const options = {
   warmup: { type: 'string', default: '3' },
   width: { type: 'string' },
   out: { type: 'string', default: 'reports/step-speed' },
-  } as const;// A bad option is reported in one line with the usage (exit 2).
+} as const;
+
+// A bad option is reported in one line with the usage (exit 2).
 const { values } = (() => {
   try {
     return parseArgs({ options });
