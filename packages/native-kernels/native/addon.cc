@@ -174,6 +174,22 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   });
 }
 
+// channelAffine(heap, {x, a, y, b, c, out, rows, channels})
+napi_value ChannelAffine(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const int64_t rows = fields.count("rows");
+    const int64_t channels = fields.count("channels");
+    const int64_t size = elements({rows, channels});
+    channel_affine(context_of(env), heap.floats(fields, "x", size), heap.floats(fields, "a", channels),
+                   heap.floats(fields, "y", size), heap.floats(fields, "b", channels),
+                   heap.floats(fields, "c", channels), heap.floats(fields, "out", size), rows, channels);
+    return undefined(env);
+  });
+}
+
 // binary(heap, {op, out, rows, inner, a, aBroadcast, b, bBroadcast})
 napi_value Binary(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -287,6 +303,8 @@ NAPI_MODULE_INIT() {
         {"batchMatMul", nullptr, BatchMatMul, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+        {"channelAffine", nullptr, ChannelAffine, nullptr, nullptr, nullptr, napi_enumerable,
+         nullptr},
         {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"microKernel", nullptr, CurrentMicroKernel, nullptr, nullptr, nullptr, napi_enumerable,

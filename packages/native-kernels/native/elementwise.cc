@@ -122,6 +122,21 @@ void unary(Context& context, UnaryOp op, const float* x, float* out, int64_t n, 
   });
 }
 
+void channel_affine(Context& context, const float* x, const float* a, const float* y,
+                    const float* b, const float* c, float* out, int64_t rows, int64_t channels) {
+  if (rows * channels == 0) return;
+  const int64_t rows_per_task = std::max<int64_t>(1, kChunk / channels);
+  context.pool().parallel_for((rows + rows_per_task - 1) / rows_per_task, [&](int64_t task, int) {
+    const int64_t end = std::min(rows, (task + 1) * rows_per_task);
+    for (int64_t r = task * rows_per_task; r < end; ++r) {
+      const float* __restrict xr = x + r * channels;
+      const float* __restrict yr = y + r * channels;
+      float* __restrict o = out + r * channels;
+      for (int64_t j = 0; j < channels; ++j) o[j] = xr[j] * a[j] + yr[j] * b[j] + c[j];
+    }
+  });
+}
+
 }  // namespace isnet
 
 namespace isnet {

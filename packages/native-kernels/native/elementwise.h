@@ -37,6 +37,11 @@ enum class UnaryOp { kNeg = 0, kRelu = 1, kSquare = 2, kStep = 3 };
 // out[i] = op(x[i]); Step gives 1 for x > 0, alpha otherwise, and NaN for NaN (as tfjs).
 void unary(Context& context, UnaryOp op, const float* x, float* out, int64_t n, float alpha);
 
+// out = x * a + y * b + c for [rows, channels] x and y and per-channel a, b, c: a batch norm's
+// input gradient in one pass over its two operands.
+void channel_affine(Context& context, const float* x, const float* a, const float* y,
+                    const float* b, const float* c, float* out, int64_t rows, int64_t channels);
+
 // How many floats an operand with this broadcast holds.
 int64_t operand_size(Broadcast broadcast, int64_t rows, int64_t inner);
 

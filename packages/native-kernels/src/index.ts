@@ -1,3 +1,4 @@
 export { loadNativeKernels, setNativeThreads, NATIVE_ENV, NATIVE_THREADS_ENV, type NativeStatus } from './native.js';
 export { registerNativeKernels, unregisterNativeKernels, NATIVE_KERNEL_NAMES } from './register.js';
 export { SUM_ROWS_KERNEL } from './kernels/sum-rows.js';
+export { CHANNEL_AFFINE_KERNEL } from './kernels/channel-affine.js';

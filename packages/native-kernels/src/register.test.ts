@@ -6,13 +6,14 @@ import { expectWasmMatchesCpu, fixedInputs, NATIVE_DISABLED } from './test-suppo
 describe.skipIf(NATIVE_DISABLED)('registerNativeKernels', () => {
   it('replaces the wasm kernels before the backend starts, and unregistering restores them working', async () => {
     const original = new Map(NATIVE_KERNEL_NAMES.map((name) => [name, tf.getKernel(name, 'wasm')]));
-    expect(original.get('IsnetSumRows')).toBeUndefined(); // the suite's own kernel
+    expect(original.get('IsnetSumRows')).toBeUndefined(); // the suite's own kernels
+    expect(original.get('IsnetChannelAffine')).toBeUndefined();
     expect(original.get('Conv2D')).toBeDefined();
     expect(original.get('Conv2DBackpropFilter')).toBeUndefined(); // the gap the native kernels fill
 
     // Registered before 'wasm' initialises, so the displaced kernels' setup never runs then.
     const names = registerNativeKernels();
-    expect(names).toEqual(['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Relu', 'Square', 'Step', 'IsnetSumRows']);
+    expect(names).toEqual(['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Relu', 'Square', 'Step', 'IsnetSumRows', 'IsnetChannelAffine']);
     expect(registerNativeKernels()).toEqual(names);
     for (const name of names) {
       const kernel = tf.getKernel(name, 'wasm');

@@ -5,6 +5,7 @@ import { binaryConfigs } from './kernels/binary.js';
 import { conv2dBackpropFilterConfig, conv2dBackpropInputConfig } from './kernels/conv2d-backprop.js';
 import { conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
 import { displaced } from './kernels/displaced.js';
+import { channelAffineConfig } from './kernels/channel-affine.js';
 import { sumRowsConfig } from './kernels/sum-rows.js';
 import { unaryConfigs } from './kernels/unary.js';
 import { loadNativeKernels } from './native.js';
@@ -19,6 +20,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...binaryConfigs,
   ...unaryConfigs,
   sumRowsConfig,
+  channelAffineConfig,
 ];
 
 /** Names of the 'wasm' kernels that registerNativeKernels() provides. */

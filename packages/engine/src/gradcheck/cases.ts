@@ -3,6 +3,7 @@ import type { Scalar, Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import { logSoftmax, softmaxCrossEntropy } from '../ops/log-softmax.js';
 import { conv2dWithBias, matMulWithBias } from '../ops/linear-with-bias.js';
 import { batchNormTraining } from '../ops/batch-norm-training.js';
+import { channelAffine } from '../ops/channel-affine.js';
 import type { GradCheckCase } from './check.js';
 import { separated, uniform } from './random.js';
 
@@ -139,6 +140,11 @@ export const GRAD_CHECK_CASES: GradCheckCase[] = [
     op: 'batchNormTraining, dense, no gamma or beta (engine)',
     inputs: (r) => [uniform([6, 3], r, -2, 3), uniform([6, 3], r)],
     f: (x, w) => readout(batchNormTraining(x!, undefined, undefined, 1e-3).y, w!),
+  },
+  {
+    op: 'channelAffine x*a + y*b + c (engine)',
+    inputs: (r) => [uniform([3, 4, 2, 5], r), uniform([5], r), uniform([3, 4, 2, 5], r), uniform([5], r), uniform([5], r), uniform([3, 4, 2, 5], r)],
+    f: (x, a, y, b, c, w) => readout(channelAffine(x!, a!, y!, b!, c!), w!),
   },
   {
     op: 'batchNorm (running statistics)',
