@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
+import { lrpScaled } from '@isnet-bench/engine';
 
 /**
  * How many heatmap backward passes are running. The LRP scaling of the ReLU gradient must act
@@ -25,35 +26,13 @@ export function withLrpScaling<T>(fn: () => T): T {
  * of the heatmap stays exact to second order (including the derivative of the scaling).
  */
 export function lrpRelu(epsilon: number): (z: Tensor) => Tensor {
-  const scale = lrpScale(epsilon);
   return tf.customGrad(((z: Tensor, save: tf.GradSaveFunc) => {
     save([z]);
     return {
       value: tf.relu(z),
-      gradFunc: (dy: Tensor, [input]: Tensor[]) => (heatmapPasses === 0 ? tf.mul(dy, tf.step(input!)) : scale(dy, input!)),
+      gradFunc: (dy: Tensor, [input]: Tensor[]) => (heatmapPasses === 0 ? tf.mul(dy, tf.step(input!)) : lrpScaled(dy, input!, epsilon)),
     };
   }) as never) as (z: Tensor) => Tensor;
-}
-
-/**
- * (dy, z) -> dy * r(z), r = relu(z) / (relu(z) + eps), as ONE differentiable op with its
- * analytic derivatives: d/d dy = r, d/dz = dy * eps / (z + eps)^2 for z > 0, else 0
- * (eps / (y + eps)^2 = (1 - r)^2 / eps). Composed from relu, add, div and mul it put four
- * activation-sized ops and their second-order gradients on the tape per ReLU.
- */
-function lrpScale(epsilon: number): (dy: Tensor, z: Tensor) => Tensor {
-  return tf.customGrad(((dy: Tensor, z: Tensor, save: tf.GradSaveFunc) => {
-    const y = tf.relu(z);
-    const r = tf.div(y, tf.add(y, epsilon));
-    save([dy, z, r]);
-    return {
-      value: tf.mul(dy, r),
-      gradFunc: (g: Tensor, [savedDy, savedZ, savedR]: Tensor[]) => {
-        const slope = tf.mul(tf.div(tf.square(tf.sub(1, savedR!)), epsilon), tf.step(savedZ!));
-        return [tf.mul(g, savedR!), tf.mul(tf.mul(g, savedDy!), slope)];
-      },
-    };
-  }) as never) as (dy: Tensor, z: Tensor) => Tensor;
 }
 
 /**

@@ -190,6 +190,35 @@ napi_value ChannelAffine(napi_env env, napi_callback_info info) {
   });
 }
 
+// lrpScale(heap, {dy, z, value, r, size, epsilon})
+napi_value LrpScale(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const int64_t size = fields.count("size");
+    lrp_scale(context_of(env), heap.floats(fields, "dy", size), heap.floats(fields, "z", size),
+              static_cast<float>(fields.number("epsilon")), heap.floats(fields, "value", size),
+              heap.floats(fields, "r", size), size);
+    return undefined(env);
+  });
+}
+
+// lrpScaleGrad(heap, {g, dy, z, r, dDy, dZ, size, epsilon})
+napi_value LrpScaleGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const int64_t size = fields.count("size");
+    lrp_scale_grad(context_of(env), heap.floats(fields, "g", size), heap.floats(fields, "dy", size),
+                   heap.floats(fields, "z", size), heap.floats(fields, "r", size),
+                   static_cast<float>(fields.number("epsilon")), heap.floats(fields, "dDy", size),
+                   heap.floats(fields, "dZ", size), size);
+    return undefined(env);
+  });
+}
+
 // binary(heap, {op, out, rows, inner, a, aBroadcast, b, bBroadcast})
 napi_value Binary(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -305,6 +334,8 @@ NAPI_MODULE_INIT() {
         {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"channelAffine", nullptr, ChannelAffine, nullptr, nullptr, nullptr, napi_enumerable,
          nullptr},
+        {"lrpScale", nullptr, LrpScale, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+        {"lrpScaleGrad", nullptr, LrpScaleGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"microKernel", nullptr, CurrentMicroKernel, nullptr, nullptr, nullptr, napi_enumerable,

@@ -137,6 +137,48 @@ void channel_affine(Context& context, const float* x, const float* a, const floa
   });
 }
 
+void lrp_scale(Context& context, const float* dy, const float* z, float epsilon, float* value,
+               float* r, int64_t n) {
+  context.pool().parallel_for((n + kChunk - 1) / kChunk, [&](int64_t task, int) {
+    const float* __restrict dys = dy;
+    const float* __restrict zs = z;
+    float* __restrict values = value;
+    float* __restrict rs = r;
+    const float eps = epsilon;
+    const int64_t end = std::min(n, (task + 1) * kChunk);
+    for (int64_t i = task * kChunk; i < end; ++i) {
+      const float y = zs[i] < 0 ? 0.0f : zs[i];
+      const float ri = y / (y + eps);
+      rs[i] = ri;
+      values[i] = dys[i] * ri;
+    }
+  });
+}
+
+void lrp_scale_grad(Context& context, const float* g, const float* dy, const float* z,
+                    const float* r, float epsilon, float* d_dy, float* d_z, int64_t n) {
+  context.pool().parallel_for((n + kChunk - 1) / kChunk, [&](int64_t task, int) {
+    // Distinct arrays: restrict lets the compiler vectorise without alias checks.
+    const float* __restrict gs = g;
+    const float* __restrict dys = dy;
+    const float* __restrict zs = z;
+    const float* __restrict rs = r;
+    float* __restrict d_dys = d_dy;
+    float* __restrict d_zs = d_z;
+    const float eps = epsilon;  // a local: the lambda's reference would be reloaded per element
+    const int64_t end = std::min(n, (task + 1) * kChunk);
+    for (int64_t i = task * kChunk; i < end; ++i) {
+      const float t = 1.0f - rs[i];
+      const float zi = zs[i];
+      // step(z), NaN for NaN; two selects the compiler turns into masks (no branches).
+      const float step = zi > 0 ? 1.0f : 0.0f;
+      const float slope = (t * t) / eps * (zi != zi ? zi : step);
+      d_dys[i] = gs[i] * rs[i];
+      d_zs[i] = (gs[i] * dys[i]) * slope;
+    }
+  });
+}
+
 }  // namespace isnet
 
 namespace isnet {

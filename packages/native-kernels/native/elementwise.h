@@ -42,6 +42,15 @@ void unary(Context& context, UnaryOp op, const float* x, float* out, int64_t n, 
 void channel_affine(Context& context, const float* x, const float* a, const float* y,
                     const float* b, const float* c, float* out, int64_t rows, int64_t channels);
 
+// The LRP-epsilon scaling of a ReLU's incoming gradient: r = relu(z) / (relu(z) + eps),
+// value = dy * r (both written), in one pass; and its gradient, d_dy = g * r and
+// d_z = (g * dy) * ((1 - r)^2 / eps * step(z)). Same float32 operations, in the same order,
+// as the composed ops.
+void lrp_scale(Context& context, const float* dy, const float* z, float epsilon, float* value,
+               float* r, int64_t n);
+void lrp_scale_grad(Context& context, const float* g, const float* dy, const float* z,
+                    const float* r, float epsilon, float* d_dy, float* d_z, int64_t n);
+
 // How many floats an operand with this broadcast holds.
 int64_t operand_size(Broadcast broadcast, int64_t rows, int64_t inner);
 

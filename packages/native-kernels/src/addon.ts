@@ -68,6 +68,8 @@ export interface NativeAddon {
    */
   binary(heap: Uint8Array, args: { op: number; out: number; rows: number; inner: number; a: number; aBroadcast: number; b: number; bBroadcast: number }): void;
   unary(heap: Uint8Array, args: { op: number; x: number; out: number; size: number; alpha: number }): void;
+  lrpScale(heap: Uint8Array, args: { dy: number; z: number; value: number; r: number; size: number; epsilon: number }): void;
+  lrpScaleGrad(heap: Uint8Array, args: { g: number; dy: number; z: number; r: number; dDy: number; dZ: number; size: number; epsilon: number }): void;
   channelAffine(heap: Uint8Array, args: { x: number; a: number; y: number; b: number; c: number; out: number; rows: number; channels: number }): void;
   /** out[c] = sum over r of x[r * columns + c]. */
   sumRows(heap: Uint8Array, args: { x: number; out: number; rows: number; columns: number }): void;

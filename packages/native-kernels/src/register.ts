@@ -6,6 +6,7 @@ import { conv2dBackpropFilterConfig, conv2dBackpropInputConfig } from './kernels
 import { conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
 import { displaced } from './kernels/displaced.js';
 import { channelAffineConfig } from './kernels/channel-affine.js';
+import { lrpScaleConfigs } from './kernels/lrp-scale.js';
 import { sumRowsConfig } from './kernels/sum-rows.js';
 import { unaryConfigs } from './kernels/unary.js';
 import { loadNativeKernels } from './native.js';
@@ -21,6 +22,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...unaryConfigs,
   sumRowsConfig,
   channelAffineConfig,
+  ...lrpScaleConfigs,
 ];
 
 /** Names of the 'wasm' kernels that registerNativeKernels() provides. */

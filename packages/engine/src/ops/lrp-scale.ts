@@ -1,0 +1,40 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Tensor } from '@tensorflow/tfjs';
+import { LRP_SCALE_GRAD_KERNEL, LRP_SCALE_KERNEL } from '@isnet-bench/native-kernels';
+
+const fused = (kernel: string, tensors: Tensor[]) => tensors.every((t) => t.dtype === 'float32') && tf.getKernel(kernel, tf.getBackend()) !== undefined;
+
+/**
+ * (dy, z) -> dy * r, r = relu(z) / (relu(z) + eps): the LRP-epsilon scaling of a ReLU's
+ * incoming gradient, as ONE differentiable op with its analytic derivatives: d/d dy = r,
+ * d/dz = dy * eps / (z + eps)^2 for z > 0, else 0 (eps / (y + eps)^2 = (1 - r)^2 / eps).
+ * Composed from relu, add, div and mul it put four activation-sized ops and their
+ * second-order gradients on the tape per ReLU. Where the backend has the fused kernels (the
+ * native ones on 'wasm'), the value and the derivatives are one pass each; otherwise the
+ * same float32 operations run as separate ops. The derivatives are not differentiable again
+ * (ISNet training needs the second order of the network, i.e. the first of this op).
+ */
+export function lrpScaled(dy: Tensor, z: Tensor, epsilon: number): Tensor {
+  return tf.customGrad(((dyIn: Tensor, zIn: Tensor, save: tf.GradSaveFunc) => {
+    let value: Tensor;
+    let r: Tensor;
+    if (fused(LRP_SCALE_KERNEL, [dyIn, zIn])) {
+      [value, r] = tf.engine().runKernel(LRP_SCALE_KERNEL, { dy: dyIn, z: zIn }, { epsilon }) as Tensor[] as [Tensor, Tensor];
+    } else {
+      const y = tf.relu(zIn);
+      r = tf.div(y, tf.add(y, epsilon));
+      value = tf.mul(dyIn, r);
+    }
+    save([dyIn, zIn, r]);
+    return {
+      value,
+      gradFunc: (g: Tensor, [savedDy, savedZ, savedR]: Tensor[]) => {
+        if (fused(LRP_SCALE_GRAD_KERNEL, [g])) {
+          return tf.engine().runKernel(LRP_SCALE_GRAD_KERNEL, { g, dy: savedDy!, z: savedZ!, r: savedR! }, { epsilon }) as Tensor[];
+        }
+        const slope = tf.mul(tf.div(tf.square(tf.sub(1, savedR!)), epsilon), tf.step(savedZ!));
+        return [tf.mul(g, savedR!), tf.mul(tf.mul(g, savedDy!), slope)];
+      },
+    };
+  }) as never)(dy, z) as Tensor;
+}

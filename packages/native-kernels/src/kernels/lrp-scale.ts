@@ -1,0 +1,44 @@
+import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { nativeAddon } from '../native.js';
+import { heapOffset, heapView, requireFloat32, requireShape } from './wasm-heap.js';
+
+/**
+ * Kernels of this suite's own: the LRP-epsilon scaling of a ReLU's incoming gradient,
+ * (dy, z) -> [dy * r, r] with r = relu(z) / (relu(z) + epsilon), and its gradient
+ * (g, dy, z, r) -> [g * r, g * dy * (1 - r)^2 / epsilon * step(z)]. The engine's lrpScaled op
+ * runs them when registered and composes them from elementwise ops otherwise.
+ */
+export const LRP_SCALE_KERNEL = 'IsnetLrpScale';
+export const LRP_SCALE_GRAD_KERNEL = 'IsnetLrpScaleGrad';
+
+const epsilonOf = (attrs: unknown): number => (attrs as { epsilon: number }).epsilon;
+
+const scale: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { dy, z } = inputs as Record<'dy' | 'z', TensorInfo>;
+  requireFloat32(LRP_SCALE_KERNEL, { dy, z });
+  requireShape(LRP_SCALE_KERNEL, 'z', z.shape, dy.shape);
+  const wasm = backend as BackendWasm;
+  const value = wasm.makeOutput(dy.shape, 'float32');
+  const r = wasm.makeOutput(dy.shape, 'float32');
+  const offsets = { dy: heapOffset(wasm, dy), z: heapOffset(wasm, z), value: heapOffset(wasm, value), r: heapOffset(wasm, r) };
+  nativeAddon().lrpScale(heapView(wasm), { ...offsets, size: util.sizeFromShape(dy.shape), epsilon: epsilonOf(attrs) });
+  return [value, r];
+};
+
+const scaleGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { g, dy, z, r } = inputs as Record<'g' | 'dy' | 'z' | 'r', TensorInfo>;
+  requireFloat32(LRP_SCALE_GRAD_KERNEL, { g, dy, z, r });
+  for (const [name, t] of Object.entries({ dy, z, r })) requireShape(LRP_SCALE_GRAD_KERNEL, name, t.shape, g.shape);
+  const wasm = backend as BackendWasm;
+  const dDy = wasm.makeOutput(g.shape, 'float32');
+  const dZ = wasm.makeOutput(g.shape, 'float32');
+  const offsets = { g: heapOffset(wasm, g), dy: heapOffset(wasm, dy), z: heapOffset(wasm, z), r: heapOffset(wasm, r), dDy: heapOffset(wasm, dDy), dZ: heapOffset(wasm, dZ) };
+  nativeAddon().lrpScaleGrad(heapView(wasm), { ...offsets, size: util.sizeFromShape(g.shape), epsilon: epsilonOf(attrs) });
+  return [dDy, dZ];
+};
+
+export const lrpScaleConfigs: KernelConfig[] = [
+  { kernelName: LRP_SCALE_KERNEL, backendName: 'wasm', kernelFunc: scale },
+  { kernelName: LRP_SCALE_GRAD_KERNEL, backendName: 'wasm', kernelFunc: scaleGrad },
+];
