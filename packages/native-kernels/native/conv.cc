@@ -11,6 +11,29 @@ bool inside(int64_t y, int64_t x, const ConvGeometry& g) {
   return y >= 0 && y < g.in_h && x >= 0 && x < g.in_w;
 }
 
+// An output pixel (n, oy, ox), stepped through in row-major order without a division per
+// pixel.
+struct OutputPixel {
+  int64_t n, oy, ox;
+
+  OutputPixel(const ConvGeometry& g, int64_t pixel)
+      : n(pixel / (g.out_w * g.out_h)), oy(pixel / g.out_w % g.out_h), ox(pixel % g.out_w) {}
+
+  void next(const ConvGeometry& g) {
+    if (++ox < g.out_w) return;
+    ox = 0;
+    if (++oy < g.out_h) return;
+    oy = 0;
+    ++n;
+  }
+
+  // The first pixel of the next output row.
+  void next_row(const ConvGeometry& g) {
+    ox = g.out_w - 1;
+    next(g);
+  }
+};
+
 // Where the windows of consecutive output pixels start in the input: the element offset of
 // their top-left tap (which may lie in the padding) and its coordinates. Steps through
 // (n, oy, ox) instead of dividing for every pixel.
@@ -18,20 +41,11 @@ struct Windows {
   int64_t offset[kKC], y[kKC], x[kKC];
 
   Windows(const ConvGeometry& g, int64_t first_pixel, int64_t count) {
-    int64_t ox = first_pixel % g.out_w;
-    int64_t oy = first_pixel / g.out_w % g.out_h;
-    int64_t n = first_pixel / (g.out_w * g.out_h);
-    for (int64_t p = 0; p < count; ++p) {
-      y[p] = oy * g.stride_h - g.pad_top;
-      x[p] = ox * g.stride_w - g.pad_left;
-      offset[p] = ((n * g.in_h + y[p]) * g.in_w + x[p]) * g.in_c;
-      if (++ox == g.out_w) {
-        ox = 0;
-        if (++oy == g.out_h) {
-          oy = 0;
-          ++n;
-        }
-      }
+    OutputPixel pixel(g, first_pixel);
+    for (int64_t p = 0; p < count; ++p, pixel.next(g)) {
+      y[p] = pixel.oy * g.stride_h - g.pad_top;
+      x[p] = pixel.ox * g.stride_w - g.pad_left;
+      offset[p] = ((pixel.n * g.in_h + y[p]) * g.in_w + x[p]) * g.in_c;
     }
   }
 };
@@ -87,9 +101,9 @@ struct PaddedInput {
   const float* data;
   int64_t height, width;
 
-  // Offset of the top-left tap of output pixel (n, oy, ox)'s window.
-  int64_t window(const ConvGeometry& g, int64_t n, int64_t oy, int64_t ox) const {
-    return ((n * height + oy * g.stride_h) * width + ox * g.stride_w) * g.in_c;
+  // Offset of the top-left tap of an output pixel's window.
+  int64_t window(const ConvGeometry& g, const OutputPixel& pixel) const {
+    return ((pixel.n * height + pixel.oy * g.stride_h) * width + pixel.ox * g.stride_w) * g.in_c;
   }
   // Offset of tap (ky, kx, ci) from its window's top-left.
   int64_t tap(const ConvGeometry& g, int64_t ky, int64_t kx, int64_t ci) const {
@@ -129,17 +143,8 @@ struct PaddedPatchRowsA {
   int64_t operator()(int64_t row, int64_t rows, int64_t k0, int64_t depth, ASegment* segments,
                      float* /*scratch*/) const {
     int64_t windows[kMR];
-    int64_t ox = row % g.out_w, oy = row / g.out_w % g.out_h, n = row / (g.out_w * g.out_h);
-    for (int64_t r = 0; r < rows; ++r) {
-      windows[r] = padded.window(g, n, oy, ox);
-      if (++ox == g.out_w) {
-        ox = 0;
-        if (++oy == g.out_h) {
-          oy = 0;
-          ++n;
-        }
-      }
-    }
+    OutputPixel pixel(g, row);
+    for (int64_t r = 0; r < rows; ++r, pixel.next(g)) windows[r] = padded.window(g, pixel);
     const int64_t row_taps = g.filter_w * g.in_c;
     int64_t count = 0;
     for (int64_t p = 0; p < depth; ++count) {
@@ -169,20 +174,14 @@ struct PaddedPatchColumnsA {
                      float* /*scratch*/) const {
     int64_t taps[kMR];
     for (int64_t r = 0; r < rows; ++r) taps[r] = padded.tap(g, (row + r) / g.filter_w, (row + r) % g.filter_w, 0);
-    const int64_t pixel = first_pixel + k0;
-    int64_t ox = pixel % g.out_w, oy = pixel / g.out_w % g.out_h, n = pixel / (g.out_w * g.out_h);
+    OutputPixel pixel(g, first_pixel + k0);
     int64_t count = 0;
-    for (int64_t p = 0; p < depth; ++count) {
+    for (int64_t p = 0; p < depth; ++count, pixel.next_row(g)) {
       ASegment& segment = segments[count];
-      segment.depth = std::min(g.out_w - ox, depth - p);
-      const float* run = padded.data + padded.window(g, n, oy, ox);
+      segment.depth = std::min(g.out_w - pixel.ox, depth - p);
+      const float* run = padded.data + padded.window(g, pixel);
       for (int64_t r = 0; r < kMR; ++r) segment.rows[r] = r < rows ? run + taps[r] : kZeros;
       p += segment.depth;
-      ox = 0;
-      if (++oy == g.out_h) {
-        oy = 0;
-        ++n;
-      }
     }
     return count;
   }
@@ -208,25 +207,19 @@ void col2im_add(const ConvGeometry& g, const float* columns, int64_t pixel0, int
   }
 }
 
-// col2im_add into one image padded as in PaddedInput (image index 0): no bounds checks, and
-// without dilation a filter row's values are one contiguous run. For few channels, where the
-// checks would cost more than the additions.
+// col2im_add into one image padded as in PaddedInput (image index 0), without dilation: no
+// bounds checks, and a filter row's values are one contiguous run. For few channels, where
+// the checks would cost more than the additions.
 void col2im_add_padded(const ConvGeometry& g, const float* columns, int64_t pixel0, int64_t rows,
-                       const PaddedInput& image) {
+                       float* image, const PaddedInput& shape) {
   const int64_t row_taps = g.filter_w * g.in_c;
-  for (int64_t r = 0; r < rows; ++r) {
+  OutputPixel pixel(g, pixel0);
+  for (int64_t r = 0; r < rows; ++r, pixel.next(g)) {
     const float* column = columns + r * g.patch();
-    const int64_t window = image.window(g, 0, (pixel0 + r) / g.out_w, (pixel0 + r) % g.out_w);
-    float* data = const_cast<float*>(image.data);
+    float* window = image + shape.window(g, pixel);
     for (int64_t ky = 0; ky < g.filter_h; ++ky, column += row_taps) {
-      float* dst = data + window + image.tap(g, ky, 0, 0);
-      if (g.dilation_w == 1) {
-        for (int64_t k = 0; k < row_taps; ++k) dst[k] += column[k];
-        continue;
-      }
-      for (int64_t kx = 0; kx < g.filter_w; ++kx) {
-        for (int64_t ci = 0; ci < g.in_c; ++ci) dst[image.tap(g, 0, kx, ci)] += column[kx * g.in_c + ci];
-      }
+      float* dst = window + shape.tap(g, ky, 0, 0);
+      for (int64_t k = 0; k < row_taps; ++k) dst[k] += column[k];
     }
   }
 }
@@ -238,17 +231,8 @@ void gather_filter_gradient(const ConvGeometry& g, const PaddedInput& padded, in
                             const PackedB& dy_rows, float* sum, bool accumulate,
                             const float** pixels) {
   const int64_t depth = dy_rows.k();
-  int64_t ox = pixel0 % g.out_w, oy = pixel0 / g.out_w % g.out_h, n = pixel0 / (g.out_w * g.out_h);
-  for (int64_t p = 0; p < depth; ++p) {
-    pixels[p] = padded.data + padded.window(g, n, oy, ox);
-    if (++ox == g.out_w) {
-      ox = 0;
-      if (++oy == g.out_h) {
-        oy = 0;
-        ++n;
-      }
-    }
-  }
+  OutputPixel pixel(g, pixel0);
+  for (int64_t p = 0; p < depth; ++p, pixel.next(g)) pixels[p] = padded.data + padded.window(g, pixel);
   const GatherMicroKernel kernel = gather_micro_kernel();
   alignas(64) float edge[kMR * kNR];
   const int64_t patch = g.patch();
@@ -344,19 +328,14 @@ void conv2d_backprop_input(Context& context, const ConvGeometry& g, const float*
   // One task per image: images own disjoint parts of dx, so the scatter-adds need no locks.
   // (A single image therefore runs on one thread; training batches have many.)
   // Few channels: scatter into a padded image (see col2im_add_padded), then copy it out.
-  const bool padded = g.in_c < kInPlaceMinChannels;
+  const bool padded = g.in_c < kInPlaceMinChannels && g.dilation_w == 1;
   const PaddedInput shape = padded_shape(g);
+  const int64_t padded_size = shape.height * shape.width * g.in_c;
   context.pool().parallel_for(g.batch, [&](int64_t n, int thread) {
     float* image = dx + n * image_size;
     ThreadScratch& scratch = context.scratch(thread);
-    const int64_t padded_size = shape.height * shape.width * g.in_c;
-    const PaddedInput target{padded ? scratch.padded_image.get(padded_size) : nullptr, shape.height,
-                             shape.width};
-    if (padded) {
-      std::fill(const_cast<float*>(target.data), const_cast<float*>(target.data) + padded_size, 0.0f);
-    } else {
-      std::fill(image, image + image_size, 0.0f);
-    }
+    float* target = padded ? scratch.padded_image.get(padded_size) : image;
+    std::fill(target, target + (padded ? padded_size : image_size), 0.0f);
     float* columns = scratch.columns.get(kMC * g.patch());
     for (int64_t pixel0 = 0; pixel0 < image_pixels; pixel0 += kMC) {
       const int64_t rows = std::min(kMC, image_pixels - pixel0);
@@ -364,14 +343,14 @@ void conv2d_backprop_input(Context& context, const ConvGeometry& g, const float*
       gemm_tile(dy_rows, wt, 0, rows, 0, wt.slivers(), columns, g.patch(), /*accumulate=*/false,
                 Epilogue{}, scratch.gemm);
       if (padded) {
-        col2im_add_padded(g, columns, pixel0, rows, target);
+        col2im_add_padded(g, columns, pixel0, rows, target, shape);
       } else {
         col2im_add(g, columns, pixel0, rows, image);
       }
     }
     if (!padded) return;
     for (int64_t y = 0; y < g.in_h; ++y) {
-      const float* src = target.data + ((y + g.pad_top) * target.width + g.pad_left) * g.in_c;
+      const float* src = target + ((y + g.pad_top) * shape.width + g.pad_left) * g.in_c;
       std::copy(src, src + g.in_w * g.in_c, image + y * g.in_w * g.in_c);
     }
   });

@@ -16,6 +16,21 @@ typedef float UnalignedVec8 __attribute__((vector_size(32), aligned(4), may_alia
 
 static_assert(kNR == 16, "a tile row is two 8-float or one 16-float vector");
 
+// Writes (or adds) a tile's accumulators to C: C is touched once per tile.
+__attribute__((always_inline)) inline void store_tile(Vec8 (&acc)[kMR][2], float* c, int64_t ldc,
+                                                      bool accumulate) {
+#pragma GCC unroll 6
+  for (int r = 0; r < kMR; ++r) {
+    UnalignedVec8* row = reinterpret_cast<UnalignedVec8*>(c + r * ldc);
+    if (accumulate) {
+      acc[r][0] = row[0] + acc[r][0];
+      acc[r][1] = row[1] + acc[r][1];
+    }
+    row[0] = acc[r][0];
+    row[1] = acc[r][1];
+  }
+}
+
 // Accumulates in registers over all segments and touches C once. With -ffp-contract=fast
 // (binding.gyp) the multiply-adds become FMA instructions where the target has them: a single
 // rounding per step instead of two, no reassociation.
@@ -40,16 +55,7 @@ __attribute__((always_inline)) inline void micro_kernel_body(const ASegment* seg
       b += kNR;
     }
   }
-#pragma GCC unroll 6
-  for (int r = 0; r < kMR; ++r) {
-    UnalignedVec8* row = reinterpret_cast<UnalignedVec8*>(c + r * ldc);
-    if (accumulate) {
-      acc[r][0] = row[0] + acc[r][0];
-      acc[r][1] = row[1] + acc[r][1];
-    }
-    row[0] = acc[r][0];
-    row[1] = acc[r][1];
-  }
+  store_tile(acc, c, ldc, accumulate);
 }
 
 // The gathering form: the kMR A values of a step are read at fixed offsets from that step's
@@ -75,16 +81,7 @@ __attribute__((always_inline)) inline void gather_kernel_body(const float* const
     }
     b += kNR;
   }
-#pragma GCC unroll 6
-  for (int r = 0; r < kMR; ++r) {
-    UnalignedVec8* row = reinterpret_cast<UnalignedVec8*>(c + r * ldc);
-    if (accumulate) {
-      acc[r][0] = row[0] + acc[r][0];
-      acc[r][1] = row[1] + acc[r][1];
-    }
-    row[0] = acc[r][0];
-    row[1] = acc[r][1];
-  }
+  store_tile(acc, c, ldc, accumulate);
 }
 
 __attribute__((always_inline)) inline void tile_epilogue_body(float* c, int64_t ldc,
