@@ -111,8 +111,8 @@ struct PaddedInput {
   }
 };
 
-// The padded size (no data): the rows and columns the windows reach, padding included, and
-// at least the input.
+// The padded layout for g's windows (data not set): the rows and columns they reach, padding
+// included, and at least the input.
 PaddedInput padded_shape(const ConvGeometry& g) {
   return PaddedInput{
       nullptr,
@@ -120,19 +120,25 @@ PaddedInput padded_shape(const ConvGeometry& g) {
       std::max(g.in_w + g.pad_left, (g.out_w - 1) * g.stride_w + (g.filter_w - 1) * g.dilation_w + 1)};
 }
 
+// x in the padded layout: x itself when its windows never leave it, else a zero-padded copy.
 PaddedInput pad_input(Context& context, const ConvGeometry& g, const float* x) {
-  const auto [unused, height, width] = padded_shape(g);
-  const int64_t image = height * width * g.in_c;
-  float* padded = context.padded().get(g.batch * image);
+  PaddedInput padded = padded_shape(g);
+  if (g.pad_top == 0 && g.pad_left == 0 && padded.height == g.in_h && padded.width == g.in_w) {
+    padded.data = x;
+    return padded;
+  }
+  const int64_t image = padded.height * padded.width * g.in_c;
+  float* copy = context.padded().get(g.batch * image);
   context.pool().parallel_for(g.batch, [&](int64_t n, int) {
-    float* out = padded + n * image;
+    float* out = copy + n * image;
     std::fill(out, out + image, 0.0f);
     for (int64_t y = 0; y < g.in_h; ++y) {
       const float* src = x + (n * g.in_h + y) * g.in_w * g.in_c;
-      std::copy(src, src + g.in_w * g.in_c, out + ((y + g.pad_top) * width + g.pad_left) * g.in_c);
+      std::copy(src, src + g.in_w * g.in_c, out + ((y + g.pad_top) * padded.width + g.pad_left) * g.in_c);
     }
   });
-  return PaddedInput{padded, height, width};
+  padded.data = copy;
+  return padded;
 }
 
 // The patch matrix read from the padded input: one segment per filter row.
