@@ -9,8 +9,9 @@ import { channelAffine } from './channel-affine.js';
  *   dx = k dy - (k / N) (sum(dy) + xhat sum(dy xhat)),  k = gamma / sqrt(var + eps),
  * instead of autodiff through the moments, its elementwise part one fused pass
  * (channelAffine): the first-order backward pass makes 8 passes over the activation instead
- * of ~16, and the second order (LRP training) differentiates fewer ops. The gradient recomputes the statistics from x with ordinary ops, so it is
- * itself differentiable. Also returns the batch mean and variance (for running statistics).
+ * of ~16, and the second order (LRP training) differentiates fewer ops. The gradient
+ * recomputes the statistics from x with ordinary ops, so it is itself differentiable. Also
+ * returns the batch mean and variance (for running statistics).
  */
 export function batchNormTraining(x: Tensor, gamma: Tensor | undefined, beta: Tensor | undefined, epsilon: number): { y: Tensor; mean: Tensor; variance: Tensor } {
   const axes = [...Array(x.rank - 1).keys()];

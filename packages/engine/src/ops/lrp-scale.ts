@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import { LRP_SCALE_GRAD_KERNEL, LRP_SCALE_KERNEL } from '@isnet-bench/native-kernels';
-
-const fused = (kernel: string, tensors: Tensor[]) => tensors.every((t) => t.dtype === 'float32') && tf.getKernel(kernel, tf.getBackend()) !== undefined;
+import { fusedKernelRuns } from './fused-kernel.js';
 
 /**
  * (dy, z) -> dy * r, r = relu(z) / (relu(z) + eps): the LRP-epsilon scaling of a ReLU's
@@ -18,7 +17,7 @@ export function lrpScaled(dy: Tensor, z: Tensor, epsilon: number): Tensor {
   return tf.customGrad(((dyIn: Tensor, zIn: Tensor, save: tf.GradSaveFunc) => {
     let value: Tensor;
     let r: Tensor;
-    if (fused(LRP_SCALE_KERNEL, [dyIn, zIn])) {
+    if (fusedKernelRuns(LRP_SCALE_KERNEL, [dyIn, zIn])) {
       [value, r] = tf.engine().runKernel(LRP_SCALE_KERNEL, { dy: dyIn, z: zIn }, { epsilon }) as Tensor[] as [Tensor, Tensor];
     } else {
       const y = tf.relu(zIn);
@@ -29,7 +28,7 @@ export function lrpScaled(dy: Tensor, z: Tensor, epsilon: number): Tensor {
     return {
       value,
       gradFunc: (g: Tensor, [savedDy, savedZ, savedR]: Tensor[]) => {
-        if (fused(LRP_SCALE_GRAD_KERNEL, [g])) {
+        if (fusedKernelRuns(LRP_SCALE_GRAD_KERNEL, [g, savedDy!, savedZ!, savedR!])) {
           return tf.engine().runKernel(LRP_SCALE_GRAD_KERNEL, { g, dy: savedDy!, z: savedZ!, r: savedR! }, { epsilon }) as Tensor[];
         }
         const slope = tf.mul(tf.div(tf.square(tf.sub(1, savedR!)), epsilon), tf.step(savedZ!));
