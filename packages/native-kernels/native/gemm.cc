@@ -144,6 +144,19 @@ __attribute__((target("avx512f"), always_inline)) inline Vec16 broadcast16(float
   return Vec16{s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
 }
 
+// Writes (or adds) the sum of a tile's even- and odd-step accumulators to C.
+__attribute__((target("avx512f"), always_inline)) inline void store_tile16(const Vec16 (&even)[kMR],
+                                                                         const Vec16 (&odd)[kMR],
+                                                                         float* c, int64_t ldc,
+                                                                         bool accumulate) {
+#pragma GCC unroll 6
+  for (int r = 0; r < kMR; ++r) {
+    UnalignedVec16* row = reinterpret_cast<UnalignedVec16*>(c + r * ldc);
+    const Vec16 sum = even[r] + odd[r];
+    *row = accumulate ? *row + sum : sum;
+  }
+}
+
 // One 512-bit register holds a whole tile row, so a step is only kMR FMAs; two accumulator
 // sets (even and odd steps, added at the end) keep enough FMAs in flight to hide their latency.
 __attribute__((target("avx512f"))) void micro_kernel_avx512(const ASegment* segments,
@@ -173,12 +186,7 @@ __attribute__((target("avx512f"))) void micro_kernel_avx512(const ASegment* segm
       b += kNR;
     }
   }
-#pragma GCC unroll 6
-  for (int r = 0; r < kMR; ++r) {
-    UnalignedVec16* row = reinterpret_cast<UnalignedVec16*>(c + r * ldc);
-    const Vec16 sum = even[r] + odd[r];
-    *row = accumulate ? *row + sum : sum;
-  }
+  store_tile16(even, odd, c, ldc, accumulate);
 }
 
 // Gathering form of the above, with the same even/odd accumulator sets.
@@ -210,12 +218,7 @@ __attribute__((target("avx512f"))) void gather_kernel_avx512(const float* const*
 #pragma GCC unroll 6
     for (int r = 0; r < kMR; ++r) even[r] += broadcast16(pixel0[offset[r]]) * b0;
   }
-#pragma GCC unroll 6
-  for (int r = 0; r < kMR; ++r) {
-    UnalignedVec16* row = reinterpret_cast<UnalignedVec16*>(c + r * ldc);
-    const Vec16 sum = even[r] + odd[r];
-    *row = accumulate ? *row + sum : sum;
-  }
+  store_tile16(even, odd, c, ldc, accumulate);
 }
 
 __attribute__((target("avx512f"))) void tile_epilogue_avx512(float* c, int64_t ldc,
