@@ -64,9 +64,9 @@ using TileEpilogue = void (*)(float* c, int64_t ldc, const float* bias, bool rel
 
 // The micro-kernel in use: by default the fastest this CPU supports, detected at run time.
 MicroKernel micro_kernel();
-TileEpilogue tile_epilogue();
-// Its gathering form, for the same instruction set.
+// Its gathering form and its tile epilogue, for the same instruction set.
 GatherMicroKernel gather_micro_kernel();
+TileEpilogue tile_epilogue();
 const char* micro_kernel_name();
 // Names of the micro-kernels this CPU supports, fastest first: "avx512f", "avx2+fma", "generic".
 std::vector<std::string> supported_micro_kernels();
@@ -176,6 +176,7 @@ void gemm_tile(const ASource& a_source, const PackedB& b, int64_t row_begin, int
   }
 
   const MicroKernel kernel = micro_kernel();
+  const TileEpilogue fast_epilogue = epilogue.per_column_bias_relu() ? tile_epilogue() : nullptr;
   int64_t segment_counts[kMC / kMR];
   alignas(64) float edge[kMR * kNR];
   for (int64_t kb = 0; kb < b.blocks(); ++kb) {
@@ -209,9 +210,9 @@ void gemm_tile(const ASource& a_source, const PackedB& b, int64_t row_begin, int
             }
           }
           if (!last || !epilogue.active()) continue;
-          if (tile_rows == kMR && cols == kNR && epilogue.per_column_bias_relu()) {
-            tile_epilogue()(tile, ldc, epilogue.bias.data ? epilogue.bias.data + col0 : nullptr,
-                            epilogue.activation == Activation::kRelu);
+          if (tile_rows == kMR && cols == kNR && fast_epilogue != nullptr) {
+            fast_epilogue(tile, ldc, epilogue.bias.data ? epilogue.bias.data + col0 : nullptr,
+                          epilogue.activation == Activation::kRelu);
           } else {
             epilogue.apply(tile, ldc, tile_rows, col0, cols);
           }
