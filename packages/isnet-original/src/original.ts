@@ -42,11 +42,12 @@ export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIs
     return { total, parts: { classification, heatmap } };
   };
 
+  /** Float32 values of all layer outputs, per image. */
+  const activationsPerImage = classifier.graph.nodes.reduce((sum, node) => sum + (node.outputShape ?? []).reduce((n, d) => n * d, 1), 0);
   /** Classes per group: as configured, or as many as the memory estimate allows. */
   const classesPerPass = (batchSize: number, classCount: number): number => {
     if (config.classesPerPass !== 'auto') return config.classesPerPass;
-    const activationBytes = classifier.graph.nodes.reduce((sum, node) => sum + (node.outputShape ?? []).reduce((n, d) => n * d, 1), 0) * batchSize * 4;
-    const perClassBytes = TAPE_BYTES_PER_ACTIVATION_BYTE * activationBytes;
+    const perClassBytes = TAPE_BYTES_PER_ACTIVATION_BYTE * activationsPerImage * batchSize * 4;
     return Math.max(1, Math.min(classCount, Math.floor((config.groupMemoryMB * 2 ** 20) / perClassBytes)));
   };
 
