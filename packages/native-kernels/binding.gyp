@@ -4,6 +4,7 @@
       "target_name": "isnet_native_kernels",
       "sources": [
         "native/addon.cc",
+        "native/channel_stats.cc",
         "native/conv.cc",
         "native/elementwise.cc",
         "native/gemm.cc",

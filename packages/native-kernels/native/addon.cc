@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "channel_stats.h"
 #include "context.h"
 #include "conv.h"
 #include "elementwise.h"
@@ -174,7 +175,8 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   });
 }
 
-// channelAffine(heap, {x, a, y, b, c, out, rows, channels})
+// channelAffine(heap, {x, a, y, b, z, d, c, out, rows, channels}): out = x a + y b + z d + c;
+// y, b (and z, d) may be -1 for fewer terms.
 napi_value ChannelAffine(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     const std::vector<napi_value> args = arguments(env, info, 2);
@@ -183,9 +185,49 @@ napi_value ChannelAffine(napi_env env, napi_callback_info info) {
     const int64_t rows = fields.count("rows");
     const int64_t channels = fields.count("channels");
     const int64_t size = elements({rows, channels});
-    channel_affine(context_of(env), heap.floats(fields, "x", size), heap.floats(fields, "a", channels),
-                   heap.floats(fields, "y", size), heap.floats(fields, "b", channels),
-                   heap.floats(fields, "c", channels), heap.floats(fields, "out", size), rows, channels);
+    ChannelTerm terms[kMaxChannelTerms];
+    const char* names[kMaxChannelTerms][2] = {{"x", "a"}, {"y", "b"}, {"z", "d"}};
+    int count = 0;
+    for (const auto& name : names) {
+      if (fields.integer(name[0]) == -1) break;
+      terms[count++] = {heap.floats(fields, name[0], size), heap.floats(fields, name[1], channels)};
+    }
+    if (count == 0) throw std::invalid_argument("x must be given");
+    channel_affine(context_of(env), terms, count, heap.floats(fields, "c", channels),
+                   heap.floats(fields, "out", size), rows, channels);
+    return undefined(env);
+  });
+}
+
+// channelMoments(heap, {x, mean, variance, rows, channels})
+napi_value ChannelMoments(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const int64_t rows = fields.count("rows");
+    const int64_t channels = fields.count("channels");
+    channel_moments(context_of(env), heap.floats(fields, "x", elements({rows, channels})), rows,
+                    channels, heap.floats(fields, "mean", channels),
+                    heap.floats(fields, "variance", channels));
+    return undefined(env);
+  });
+}
+
+// centredSums(heap, {x, mean, a, b, sums, rows, channels}); b may be -1.
+napi_value CentredSums(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const int64_t rows = fields.count("rows");
+    const int64_t channels = fields.count("channels");
+    const int64_t size = elements({rows, channels});
+    const bool with_b = fields.integer("b") != -1;
+    centred_sums(context_of(env), heap.floats(fields, "x", size),
+                 heap.floats(fields, "mean", channels), heap.floats(fields, "a", size),
+                 with_b ? heap.floats(fields, "b", size) : nullptr, rows, channels,
+                 heap.floats(fields, "sums", (with_b ? 5 : 2) * channels));
     return undefined(env);
   });
 }
@@ -333,6 +375,10 @@ NAPI_MODULE_INIT() {
         {"binary", nullptr, Binary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"unary", nullptr, Unary, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"channelAffine", nullptr, ChannelAffine, nullptr, nullptr, nullptr, napi_enumerable,
+         nullptr},
+        {"channelMoments", nullptr, ChannelMoments, nullptr, nullptr, nullptr, napi_enumerable,
+         nullptr},
+        {"centredSums", nullptr, CentredSums, nullptr, nullptr, nullptr, napi_enumerable,
          nullptr},
         {"lrpScale", nullptr, LrpScale, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"lrpScaleGrad", nullptr, LrpScaleGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

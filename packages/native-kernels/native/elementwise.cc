@@ -1,6 +1,7 @@
 #include "elementwise.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace isnet {
 namespace {
@@ -144,6 +145,30 @@ void run_lrp_scale_grad(const float* __restrict g, const float* __restrict dy,
   }
 }
 
+void run_affine1(const float* __restrict x, const float* __restrict a, const float* __restrict c,
+                 float* __restrict out, int64_t rows, int64_t channels) {
+  for (int64_t r = 0; r < rows; ++r, x += channels, out += channels) {
+    for (int64_t j = 0; j < channels; ++j) out[j] = x[j] * a[j] + c[j];
+  }
+}
+
+void run_affine2(const float* __restrict x, const float* __restrict a, const float* __restrict y,
+                 const float* __restrict b, const float* __restrict c, float* __restrict out,
+                 int64_t rows, int64_t channels) {
+  for (int64_t r = 0; r < rows; ++r, x += channels, y += channels, out += channels) {
+    for (int64_t j = 0; j < channels; ++j) out[j] = x[j] * a[j] + y[j] * b[j] + c[j];
+  }
+}
+
+void run_affine3(const float* __restrict x, const float* __restrict a, const float* __restrict y,
+                 const float* __restrict b, const float* __restrict z, const float* __restrict d,
+                 const float* __restrict c, float* __restrict out, int64_t rows,
+                 int64_t channels) {
+  for (int64_t r = 0; r < rows; ++r, x += channels, y += channels, z += channels, out += channels) {
+    for (int64_t j = 0; j < channels; ++j) out[j] = x[j] * a[j] + y[j] * b[j] + z[j] * d[j] + c[j];
+  }
+}
+
 }  // namespace
 
 void unary(Context& context, UnaryOp op, const float* x, float* out, int64_t n, float alpha) {
@@ -160,17 +185,25 @@ void unary(Context& context, UnaryOp op, const float* x, float* out, int64_t n, 
   });
 }
 
-void channel_affine(Context& context, const float* x, const float* a, const float* y,
-                    const float* b, const float* c, float* out, int64_t rows, int64_t channels) {
+void channel_affine(Context& context, const ChannelTerm* terms, int count, const float* c,
+                    float* out, int64_t rows, int64_t channels) {
   if (rows * channels == 0) return;
+  if (count < 1 || count > kMaxChannelTerms) throw std::invalid_argument("1 to 3 terms");
+  const ChannelTerm t0 = terms[0];
+  const ChannelTerm t1 = count > 1 ? terms[1] : ChannelTerm{};
+  const ChannelTerm t2 = count > 2 ? terms[2] : ChannelTerm{};
   const int64_t rows_per_task = std::max<int64_t>(1, kChunk / channels);
   context.pool().parallel_for((rows + rows_per_task - 1) / rows_per_task, [&](int64_t task, int) {
-    const int64_t end = std::min(rows, (task + 1) * rows_per_task);
-    for (int64_t r = task * rows_per_task; r < end; ++r) {
-      const float* __restrict xr = x + r * channels;
-      const float* __restrict yr = y + r * channels;
-      float* __restrict o = out + r * channels;
-      for (int64_t j = 0; j < channels; ++j) o[j] = xr[j] * a[j] + yr[j] * b[j] + c[j];
+    const int64_t first = task * rows_per_task;
+    const int64_t end = std::min(rows, first + rows_per_task);
+    const int64_t offset = first * channels;
+    const int64_t n = end - first;
+    switch (count) {
+      case 1: run_affine1(t0.x + offset, t0.a, c, out + offset, n, channels); break;
+      case 2: run_affine2(t0.x + offset, t0.a, t1.x + offset, t1.a, c, out + offset, n, channels); break;
+      default:
+        run_affine3(t0.x + offset, t0.a, t1.x + offset, t1.a, t2.x + offset, t2.a, c, out + offset,
+                    n, channels);
     }
   });
 }

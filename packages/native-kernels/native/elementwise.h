@@ -37,10 +37,17 @@ enum class UnaryOp { kNeg = 0, kRelu = 1, kSquare = 2, kStep = 3 };
 // out[i] = op(x[i]); Step gives 1 for x > 0, alpha otherwise, and NaN for NaN (as tfjs).
 void unary(Context& context, UnaryOp op, const float* x, float* out, int64_t n, float alpha);
 
-// out = x * a + y * b + c for [rows, channels] x and y and per-channel a, b, c: a batch norm's
-// input gradient in one pass over its two operands.
-void channel_affine(Context& context, const float* x, const float* a, const float* y,
-                    const float* b, const float* c, float* out, int64_t rows, int64_t channels);
+// One term x * a of a channel affine map: x is [rows, channels], a per channel.
+struct ChannelTerm {
+  const float* x;
+  const float* a;
+};
+
+// out = sum of the terms' x * a, plus c, for 1 to 3 terms, in one pass over their operands:
+// batch normalisation and its first and second derivatives.
+constexpr int kMaxChannelTerms = 3;
+void channel_affine(Context& context, const ChannelTerm* terms, int count, const float* c,
+                    float* out, int64_t rows, int64_t channels);
 
 // The LRP-epsilon scaling of a ReLU's incoming gradient: r = relu(z) / (relu(z) + eps),
 // value = dy * r (both written), in one pass; and its gradient, d_dy = g * r and

@@ -70,7 +70,12 @@ export interface NativeAddon {
   unary(heap: Uint8Array, args: { op: number; x: number; out: number; size: number; alpha: number }): void;
   lrpScale(heap: Uint8Array, args: { dy: number; z: number; value: number; r: number; size: number; epsilon: number }): void;
   lrpScaleGrad(heap: Uint8Array, args: { g: number; dy: number; z: number; r: number; dDy: number; dZ: number; size: number; epsilon: number }): void;
-  channelAffine(heap: Uint8Array, args: { x: number; a: number; y: number; b: number; c: number; out: number; rows: number; channels: number }): void;
+  /** out = x a + y b + z d + c per channel; y and b, z and d are -1 when absent. */
+  channelAffine(heap: Uint8Array, args: { x: number; a: number; y: number; b: number; z: number; d: number; c: number; out: number; rows: number; channels: number }): void;
+  /** Per-channel mean and biased variance of x [rows, channels]. */
+  channelMoments(heap: Uint8Array, args: { x: number; mean: number; variance: number; rows: number; channels: number }): void;
+  /** Per-channel sum(a), sum(a (x - mean)) [, sum(b), sum(b (x - mean)), sum(a b)]; b is -1 when absent. */
+  centredSums(heap: Uint8Array, args: { x: number; mean: number; a: number; b: number; sums: number; rows: number; channels: number }): void;
   /** out[c] = sum over r of x[r * columns + c]. */
   sumRows(heap: Uint8Array, args: { x: number; out: number; rows: number; columns: number }): void;
   /** Resizes the thread pool; returns the new thread count. */

@@ -6,6 +6,7 @@ import { conv2dBackpropFilterConfig, conv2dBackpropInputConfig } from './kernels
 import { conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
 import { displaced } from './kernels/displaced.js';
 import { channelAffineConfig } from './kernels/channel-affine.js';
+import { channelStatsConfigs } from './kernels/channel-stats.js';
 import { lrpScaleConfigs } from './kernels/lrp-scale.js';
 import { sumRowsConfig } from './kernels/sum-rows.js';
 import { unaryConfigs } from './kernels/unary.js';
@@ -22,6 +23,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...unaryConfigs,
   sumRowsConfig,
   channelAffineConfig,
+  ...channelStatsConfigs,
   ...lrpScaleConfigs,
 ];
 

@@ -142,9 +142,14 @@ export const GRAD_CHECK_CASES: GradCheckCase[] = [
     f: (x, w) => readout(batchNormTraining(x!, undefined, undefined, 1e-3).y, w!),
   },
   {
-    op: 'channelAffine x*a + y*b + c (engine)',
-    inputs: (r) => [uniform([3, 4, 2, 5], r), uniform([5], r), uniform([3, 4, 2, 5], r), uniform([5], r), uniform([5], r), uniform([3, 4, 2, 5], r)],
-    f: (x, a, y, b, c, w) => readout(channelAffine(x!, a!, y!, b!, c!), w!),
+    op: 'channelAffine x*a + c (engine)',
+    inputs: (r) => [uniform([3, 4, 2, 5], r), uniform([5], r), uniform([5], r), uniform([3, 4, 2, 5], r)],
+    f: (x, a, c, w) => readout(channelAffine([[x!, a!]], c!), w!),
+  },
+  {
+    op: 'channelAffine x*a + y*b + z*d + c (engine)',
+    inputs: (r) => [...[0, 1, 2].flatMap(() => [uniform([3, 4, 2, 5], r), uniform([5], r)]), uniform([5], r), uniform([3, 4, 2, 5], r)],
+    f: (x, a, y, b, z, d, c, w) => readout(channelAffine([[x!, a!], [y!, b!], [z!, d!]], c!), w!),
   },
   {
     op: 'batchNorm (running statistics)',

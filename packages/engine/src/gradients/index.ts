@@ -7,7 +7,6 @@ import { eluGradGradConfig } from './elu-grad-grad.js';
 import { avgPoolGradGradConfig, maxPoolGradGradConfig } from './pool-grad-grads.js';
 import { resizeBilinearGradGradConfig, resizeNearestNeighborGradGradConfig } from './resize-grad-grads.js';
 import { batchNormGradConfig } from './batch-norm-grad.js';
-import { channelAffineGradConfig } from './channel-affine-grad.js';
 import { fusedConv2dGradConfig, fusedMatMulGradConfig } from './fused-linear-grads.js';
 import { meanGradConfig, sumGradConfig } from './sum-mean-grads.js';
 import { tileGradConfig } from './tile-grad.js';
@@ -27,8 +26,6 @@ export const MISSING_GRADIENTS: GradConfig[] = [
   // Fused kernels run directly (ops/linear-with-bias.ts), outside tf.fused's customGrad.
   fusedConv2dGradConfig,
   fusedMatMulGradConfig,
-  // The suite's own fused kernel (ops/channel-affine.ts).
-  channelAffineGradConfig,
 ];
 
 /** Gradients whose stock version silently breaks second order (saved outputs). */

@@ -1,48 +1,47 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import { channelAffine } from './channel-affine.js';
+import { centredSums, channelMoments } from './channel-statistics.js';
+import { notDifferentiable } from './not-differentiable.js';
+
+const OP = 'batchNormTraining';
 
 /**
  * Batch normalisation with the batch's statistics over every axis but the last:
  * y = gamma (x - mean) / sqrt(var + eps) + beta, var biased, as tf.moments + tf.batchNorm.
- * One op with the analytic input gradient
- *   dx = k dy - (k / N) (sum(dy) + xhat sum(dy xhat)),  k = gamma / sqrt(var + eps),
- * instead of autodiff through the moments, its elementwise part one fused pass
- * (channelAffine): the first-order backward pass makes 8 passes over the activation instead
- * of ~16, and the second order (LRP training) differentiates fewer ops. The gradient
- * recomputes the statistics from x with ordinary ops, so it is itself differentiable. Also
- * returns the batch mean and variance (for running statistics).
+ * Also returns the batch mean and variance (for running statistics).
+ *
+ * Its first and second derivatives are analytic, so that ISNet training (which differentiates
+ * the LRP backward pass, i.e. this op's gradient) makes few passes over the activation: per
+ * channel, with N values, r = 1 / sqrt(var + eps), c = x - mean, S1 = sum(dy), T = sum(dy c),
+ *   dx = gamma r (dy - S1 / N) - gamma r^3 c T / N,  dgamma = r T,  dbeta = S1,
+ * and for an upstream g on dx, with G1 = sum(g), U = sum(g c), V = sum(g dy),
+ * A = V - S1 G1 / N:
+ *   d/d dy = gamma r (g - G1 / N) - gamma r^3 c U / N
+ *   d/dx   = c (3 gamma r^5 T U / N^2 - gamma r^3 A / N) - gamma r^3 (U dy + T g) / N
+ *            + gamma r^3 (U S1 + T G1) / N^2
+ *   d/dgamma = r A - r^3 T U / N
+ * (and for upstream gg, gb on dgamma, dbeta: d/d dy = gg r c + gb,
+ * d/dx = gg (r (dy - S1 / N) - r^3 c T / N)). Each is one pass of per-channel sums (computed
+ * in one kernel, the coefficients on the host in double) and one channelAffine pass; composed
+ * autodiff took ~30 activation-sized ops per batch norm. The second derivatives are not
+ * differentiable again.
  */
 export function batchNormTraining(x: Tensor, gamma: Tensor | undefined, beta: Tensor | undefined, epsilon: number): { y: Tensor; mean: Tensor; variance: Tensor } {
-  const axes = [...Array(x.rank - 1).keys()];
   const channels = x.shape[x.rank - 1]!;
   const count = x.size / channels;
   let statistics: { mean: Tensor; variance: Tensor } | undefined;
-  // The statistics as tf.moments computes them, keeping the centred input.
-  const centre = (input: Tensor) => {
-    const mean = tf.mean(input, axes);
-    const centred = tf.sub(input, mean);
-    return { mean, centred, variance: tf.mean(tf.square(centred), axes) };
-  };
   const normalise = tf.customGrad(((input: Tensor, scale: Tensor, offset: Tensor, save: tf.GradSaveFunc) => {
-    const { mean, centred, variance } = centre(input);
+    const { mean, variance } = channelMoments(input);
+    const [m, v, g, b] = [mean, variance, scale, offset].map((t) => t.dataSync());
+    const rstd = perChannel(channels, (j) => 1 / Math.sqrt(v![j]! + epsilon));
+    const k = perChannel(channels, (j) => g![j]! * rstd[j]!);
+    const y = channelAffine([[input, vector(k)]], vector(perChannel(channels, (j) => b![j]! - m![j]! * k[j]!)));
     statistics = { mean: tf.keep(mean), variance: tf.keep(variance) };
-    save([input, scale]);
+    save([input, scale, mean]);
     return {
-      value: tf.add(tf.mul(centred, tf.mul(scale, tf.rsqrt(tf.add(variance, epsilon)))), offset),
-      gradFunc: (dy: Tensor, [savedX, savedScale]: Tensor[]) => {
-        const { centred, variance: v } = centre(savedX!);
-        const rstd = tf.rsqrt(tf.add(v, epsilon));
-        const k = tf.mul(savedScale!, rstd);
-        const dyTotal = tf.sum(dy, axes);
-        const dyXhat = tf.mul(rstd, tf.sum(tf.mul(dy, centred), axes));
-        // dx = k dy - (k / N)(sum(dy) + xhat sum(dy xhat)), xhat = (x - mean) rstd, as
-        // dy * k + (x - mean) * slope + offset: one fused pass.
-        const kOverN = tf.div(k, count);
-        const slope = tf.neg(tf.mul(kOverN, tf.mul(dyXhat, rstd)));
-        const offset = tf.neg(tf.mul(kOverN, dyTotal));
-        return [channelAffine(dy, k, centred, slope, offset), dyXhat, dyTotal];
-      },
+      value: y,
+      gradFunc: (dy: Tensor, [savedX, savedScale, savedMean]: Tensor[]) => normalisationGradients(dy, savedX!, savedScale!, savedMean!, rstd, count),
     };
   }) as never) as (x: Tensor, gamma: Tensor, beta: Tensor) => Tensor;
   const y = normalise(x, gamma ?? tf.ones([channels]), beta ?? tf.zeros([channels]));
@@ -52,3 +51,101 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | undefined, beta: Te
   tf.dispose([mean, variance]);
   return result;
 }
+
+/** [dx, dgamma, dbeta] for the upstream dy, each differentiable once more. */
+function normalisationGradients(dy: Tensor, x: Tensor, gamma: Tensor, mean: Tensor, rstd: Float64Array, count: number): Tensor[] {
+  const [s1, t] = centredSums(x, mean, dy) as [Float32Array, Float32Array];
+  const dx = inputGradient(mean, rstd, count, s1, t)(dy, x, gamma);
+  const [dGamma, dBeta] = tf.unstack(parameterGradients(mean, rstd, count, s1, t)(dy, x));
+  return [dx, dGamma!, dBeta!];
+}
+
+/** (dy, x, gamma) -> dx, with its analytic derivatives. */
+function inputGradient(mean: Tensor, rstd: Float64Array, count: number, s1: Float32Array, t: Float32Array) {
+  const channels = rstd.length;
+  const m = mean.dataSync();
+  return tf.customGrad(((dy: Tensor, x: Tensor, gamma: Tensor, save: tf.GradSaveFunc) => {
+    const gm = gamma.dataSync();
+    const k = perChannel(channels, (j) => gm[j]! * rstd[j]!);
+    const slope = perChannel(channels, (j) => (-k[j]! * rstd[j]! * rstd[j]! * t[j]!) / count);
+    const offset = perChannel(channels, (j) => (-k[j]! * s1[j]!) / count - slope[j]! * m[j]!);
+    save([dy, x, gamma, mean]);
+    return {
+      value: channelAffine([[dy, vector(k)], [x, vector(slope)]], vector(offset)),
+      gradFunc: (g: Tensor, [savedDy, savedX, savedGamma, savedMean]: Tensor[]) => {
+        const [g1, u, , , v] = centredSums(savedX!, savedMean!, g, savedDy!) as Float32Array[];
+        const gs = savedGamma!.dataSync();
+        const n = count;
+        const dyCoefficient = new Float64Array(channels);
+        const dyCentred = new Float64Array(channels);
+        const dyOffset = new Float64Array(channels);
+        const xCentred = new Float64Array(channels);
+        const xDy = new Float64Array(channels);
+        const xG = new Float64Array(channels);
+        const xOffset = new Float64Array(channels);
+        const dGamma = new Float64Array(channels);
+        for (let j = 0; j < channels; j++) {
+          const [r, gj, S1, T, G1, U] = [rstd[j]!, gs[j]!, s1[j]!, t[j]!, g1![j]!, u![j]!];
+          const r3 = r * r * r;
+          const A = v![j]! - (S1 * G1) / n;
+          dyCoefficient[j] = gj * r;
+          dyCentred[j] = (-gj * r3 * U) / n;
+          dyOffset[j] = (-gj * r * G1) / n - dyCentred[j]! * m[j]!;
+          xCentred[j] = (3 * gj * r3 * r * r * T * U) / (n * n) - (gj * r3 * A) / n;
+          xDy[j] = (-gj * r3 * U) / n;
+          xG[j] = (-gj * r3 * T) / n;
+          xOffset[j] = (gj * r3 * (U * S1 + T * G1)) / (n * n) - xCentred[j]! * m[j]!;
+          dGamma[j] = r * A - (r3 * T * U) / n;
+        }
+        const ddy = channelAffine([[g, vector(dyCoefficient)], [savedX!, vector(dyCentred)]], vector(dyOffset));
+        const ddx = channelAffine([[savedX!, vector(xCentred)], [savedDy!, vector(xDy)], [g, vector(xG)]], vector(xOffset));
+        return notDifferentiable(OP, [ddy, ddx, vector(dGamma)]);
+      },
+    };
+  }) as never) as (dy: Tensor, x: Tensor, gamma: Tensor) => Tensor;
+}
+
+/** (dy, x) -> [dgamma; dbeta] as one [2, C] tensor, with its analytic derivatives. */
+function parameterGradients(mean: Tensor, rstd: Float64Array, count: number, s1: Float32Array, t: Float32Array) {
+  const channels = rstd.length;
+  const m = mean.dataSync();
+  return tf.customGrad(((dy: Tensor, x: Tensor, save: tf.GradSaveFunc) => {
+    const values = new Float32Array(2 * channels);
+    for (let j = 0; j < channels; j++) {
+      values[j] = rstd[j]! * t[j]!;
+      values[channels + j] = s1[j]!;
+    }
+    save([dy, x]);
+    return {
+      value: tf.tensor2d(values, [2, channels]),
+      gradFunc: (upstream: Tensor, [savedDy, savedX]: Tensor[]) => {
+        const gp = upstream.dataSync();
+        const dyCentred = new Float64Array(channels);
+        const dyOffset = new Float64Array(channels);
+        const xCentred = new Float64Array(channels);
+        const xDy = new Float64Array(channels);
+        const xOffset = new Float64Array(channels);
+        for (let j = 0; j < channels; j++) {
+          const [r, gg, gb, S1, T] = [rstd[j]!, gp[j]!, gp[channels + j]!, s1[j]!, t[j]!];
+          const r3 = r * r * r;
+          dyCentred[j] = gg * r;
+          dyOffset[j] = gb - gg * r * m[j]!;
+          xCentred[j] = (-gg * r3 * T) / count;
+          xDy[j] = gg * r;
+          xOffset[j] = (-gg * r * S1) / count - xCentred[j]! * m[j]!;
+        }
+        const ddy = channelAffine([[savedX!, vector(dyCentred)]], vector(dyOffset));
+        const ddx = channelAffine([[savedX!, vector(xCentred)], [savedDy!, vector(xDy)]], vector(xOffset));
+        return notDifferentiable(OP, [ddy, ddx]);
+      },
+    };
+  }) as never) as (dy: Tensor, x: Tensor) => Tensor;
+}
+
+function perChannel(channels: number, value: (j: number) => number): Float64Array {
+  const out = new Float64Array(channels);
+  for (let j = 0; j < channels; j++) out[j] = value(j);
+  return out;
+}
+
+const vector = (values: ArrayLike<number>) => tf.tensor1d(Float32Array.from(values));

@@ -3,14 +3,40 @@ import type { Tensor } from '@tensorflow/tfjs';
 import { CHANNEL_AFFINE_KERNEL } from '@isnet-bench/native-kernels';
 import { fusedKernelRuns } from './fused-kernel.js';
 
+/** One term x * a of a channel affine map: x [..., C], a per channel [C]. */
+export type ChannelTerm = readonly [x: Tensor, a: Tensor];
+
+const KERNEL_INPUTS = [['x', 'a'], ['y', 'b'], ['z', 'd']] as const;
+
 /**
- * x * a + y * b + c for x and y of one shape [..., C] and per-channel a, b, c [C]: one pass
- * over both operands where the backend has the fused kernel (the native one on 'wasm'),
- * multiplies and adds otherwise. Differentiable (gradients/channel-affine-grad.ts).
+ * x1 * a1 + ... + c for one to three terms of one shape [..., C] with per-channel coefficients
+ * and a per-channel c: one pass over the operands where the backend has the fused kernel (the
+ * native one on 'wasm'), multiplies and adds otherwise. Differentiable: the fused kernel's
+ * gradient (ordinary ops, so differentiable again) is given here, as its inputs vary.
  */
-export function channelAffine(x: Tensor, a: Tensor, y: Tensor, b: Tensor, c: Tensor): Tensor {
-  if (fusedKernelRuns(CHANNEL_AFFINE_KERNEL, [x, a, y, b, c])) {
-    return tf.engine().runKernel(CHANNEL_AFFINE_KERNEL, { x, a, y, b, c }) as Tensor;
+export function channelAffine(terms: readonly ChannelTerm[], c: Tensor): Tensor {
+  if (terms.length < 1 || terms.length > KERNEL_INPUTS.length) throw new Error(`channelAffine takes 1 to ${KERNEL_INPUTS.length} terms, got ${terms.length}`);
+  const operands = [...terms.flat(), c];
+  if (!fusedKernelRuns(CHANNEL_AFFINE_KERNEL, operands)) {
+    return tf.add(terms.map(([x, a]) => tf.mul(x, a)).reduce((sum, term) => tf.add(sum, term)), c);
   }
-  return tf.add(tf.add(tf.mul(x, a), tf.mul(y, b)), c);
+  return tf.customGrad(((...args: unknown[]) => {
+    const inputs = args.slice(0, -1) as Tensor[];
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const named: Record<string, Tensor> = { c: inputs[inputs.length - 1]! };
+    KERNEL_INPUTS.slice(0, terms.length).forEach(([operand, coefficient], i) => {
+      named[operand] = inputs[2 * i]!;
+      named[coefficient] = inputs[2 * i + 1]!;
+    });
+    save(inputs.slice(0, -1));
+    return {
+      value: tf.engine().runKernel(CHANNEL_AFFINE_KERNEL, named) as Tensor,
+      gradFunc: (g: Tensor, saved: Tensor[]) => {
+        const leading = [...Array(g.rank - 1).keys()];
+        const grads: Tensor[] = [];
+        for (let i = 0; i < saved.length; i += 2) grads.push(tf.mul(g, saved[i + 1]!), tf.sum(tf.mul(g, saved[i]!), leading));
+        return [...grads, tf.sum(g, leading)];
+      },
+    };
+  }) as never)(...operands) as Tensor;
 }
