@@ -196,3 +196,22 @@ describe('wasm kernels that avoid copies and transposes', () => {
     expect(tf.memory().numBytes).toBe(before);
   });
 });
+
+describe('wasm BatchMatMul without the native kernels', () => {
+  beforeAll(async () => {
+    await initEngine({ backend: 'wasm', native: false });
+  });
+
+  // The stock kernel caches its XNNPACK operator by b's data alone; the same data under a
+  // second shape (column sums of one tensor split two ways) corrupted the wasm heap.
+  it('multiplies one b data viewed under two shapes correctly', () => {
+    const x = uniform([2, 5, 5, 3], seededRandom(21), -1, 1);
+    const byBatch = tf.matMul(tf.ones([1, 1, 2]), tf.reshape(x, [1, 2, 75]));
+    const byPixel = tf.matMul(tf.ones([1, 1, 50]), tf.reshape(x, [1, 50, 3]));
+    const values = x.dataSync();
+    const expected = (rows: number, columns: number) => Float32Array.from({ length: columns }, (_, c) => Array.from({ length: rows }, (_, r) => values[r * columns + c]!).reduce((s, v) => s + v, 0));
+    expect(maxRelError(expected(2, 75), byBatch.dataSync() as Float32Array)).toBeLessThan(1e-5);
+    expect(maxRelError(expected(50, 3), byPixel.dataSync() as Float32Array)).toBeLessThan(1e-5);
+    tf.dispose([x, byBatch, byPixel]);
+  });
+});
