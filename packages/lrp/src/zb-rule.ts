@@ -71,8 +71,11 @@ export function zbRule(block: FirstBlock, x: Tensor, options: ZbOptions): (r1: T
     { bound: high, w: negative, b: () => tf.mul(high, tf.neg(tf.relu(tf.neg(bias)))) },
   ].filter((term) => term.bound !== 0);
 
+  // A bound image is the same for every example: mapped once and broadcast over the batch
+  // (its forward and, in training, its filter gradient cost 1/N of a batch's).
+  const boundShape = [1, ...x.shape.slice(1)];
   let z = f(x, weight, bias);
-  for (const term of bounded) z = tf.sub(z, f(tf.fill(x.shape, term.bound), term.w, term.b()));
+  for (const term of bounded) z = tf.sub(z, f(tf.fill(boundShape, term.bound), term.w, term.b()));
   const stabilized = stabilize(z, options.epsilon);
   return (r1) => {
     const transposed = transposedMap(block, x, tf.div(r1, stabilized));
