@@ -9,6 +9,7 @@
         "native/elementwise.cc",
         "native/gemm.cc",
         "native/matmul.cc",
+        "native/rank.cc",
         "native/thread_pool.cc"
       ],
       "defines": ["NAPI_VERSION=8"],

@@ -15,6 +15,7 @@
 #include "gemm.h"
 #include "matmul.h"
 #include "napi_util.h"
+#include "rank.h"
 
 namespace {
 
@@ -232,6 +233,22 @@ napi_value CentredSums(napi_env env, napi_callback_info info) {
   });
 }
 
+// rankWeights(heap, {x, weights, out, rows, n})
+napi_value RankWeights(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const int64_t rows = fields.count("rows");
+    const int64_t n = fields.count("n");
+    if (n > 0xffffffffLL) throw std::invalid_argument("n must be below 2^32");
+    const int64_t size = elements({rows, n});
+    rank_weights(context_of(env), heap.floats(fields, "x", size), heap.floats(fields, "weights", n),
+                 heap.floats(fields, "out", size), rows, n);
+    return undefined(env);
+  });
+}
+
 // lrpScale(heap, {dy, z, value, r, size, epsilon})
 napi_value LrpScale(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -379,6 +396,8 @@ NAPI_MODULE_INIT() {
         {"channelMoments", nullptr, ChannelMoments, nullptr, nullptr, nullptr, napi_enumerable,
          nullptr},
         {"centredSums", nullptr, CentredSums, nullptr, nullptr, nullptr, napi_enumerable,
+         nullptr},
+        {"rankWeights", nullptr, RankWeights, nullptr, nullptr, nullptr, napi_enumerable,
          nullptr},
         {"lrpScale", nullptr, LrpScale, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"lrpScaleGrad", nullptr, LrpScaleGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -41,7 +41,7 @@ struct ThreadScratch {
   ScratchBuffer b_panel;  // packed B when a task packs its own
   ScratchBuffer columns;  // patch-matrix rows for col2im
   ScratchBuffer padded_image;  // one padded input gradient image
-  ScratchBuffer block_sums;    // float sums of a block of rows, for per-channel statistics
+  ScratchBuffer block_sums;    // per-channel statistics' block sums; rank_weights' sort arrays
   std::vector<const float*> pixels = std::vector<const float*>(kKC);  // window pointers
 };
 

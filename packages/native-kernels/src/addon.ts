@@ -76,6 +76,8 @@ export interface NativeAddon {
   channelMoments(heap: Uint8Array, args: { x: number; mean: number; variance: number; rows: number; channels: number }): void;
   /** Per-channel sum(a), sum(a (x - mean)) [, sum(b), sum(b (x - mean)), sum(a b)]; b is -1 when absent. */
   centredSums(heap: Uint8Array, args: { x: number; mean: number; a: number; b: number; sums: number; rows: number; channels: number }): void;
+  /** out[r, i] = weights[descending rank of x[r, i] in its row] (ties: lower index first). */
+  rankWeights(heap: Uint8Array, args: { x: number; weights: number; out: number; rows: number; n: number }): void;
   /** out[c] = sum over r of x[r * columns + c]. */
   sumRows(heap: Uint8Array, args: { x: number; out: number; rows: number; columns: number }): void;
   /** Resizes the thread pool; returns the new thread count. */

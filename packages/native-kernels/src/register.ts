@@ -8,6 +8,7 @@ import { displaced } from './kernels/displaced.js';
 import { channelAffineConfig } from './kernels/channel-affine.js';
 import { channelStatsConfigs } from './kernels/channel-stats.js';
 import { lrpScaleConfigs } from './kernels/lrp-scale.js';
+import { rankWeightsConfig } from './kernels/rank-weights.js';
 import { sumRowsConfig } from './kernels/sum-rows.js';
 import { unaryConfigs } from './kernels/unary.js';
 import { loadNativeKernels } from './native.js';
@@ -25,6 +26,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   channelAffineConfig,
   ...channelStatsConfigs,
   ...lrpScaleConfigs,
+  rankWeightsConfig,
 ];
 
 /** Names of the 'wasm' kernels that registerNativeKernels() provides. */
