@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/channel_stats.cc",
         "native/conv.cc",
+        "native/direct_conv.cc",
         "native/elementwise.cc",
         "native/gemm.cc",
         "native/matmul.cc",

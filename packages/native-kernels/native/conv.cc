@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "conv_layout.h"
+#include "direct_conv.h"
 #include "gemm.h"
 
 namespace isnet {
@@ -10,29 +12,6 @@ namespace {
 bool inside(int64_t y, int64_t x, const ConvGeometry& g) {
   return y >= 0 && y < g.in_h && x >= 0 && x < g.in_w;
 }
-
-// An output pixel (n, oy, ox), stepped through in row-major order without a division per
-// pixel.
-struct OutputPixel {
-  int64_t n, oy, ox;
-
-  OutputPixel(const ConvGeometry& g, int64_t pixel)
-      : n(pixel / (g.out_w * g.out_h)), oy(pixel / g.out_w % g.out_h), ox(pixel % g.out_w) {}
-
-  void next(const ConvGeometry& g) {
-    if (++ox < g.out_w) return;
-    ox = 0;
-    if (++oy < g.out_h) return;
-    oy = 0;
-    ++n;
-  }
-
-  // The first pixel of the next output row.
-  void next_row(const ConvGeometry& g) {
-    ox = g.out_w - 1;
-    next(g);
-  }
-};
 
 // Where the windows of consecutive output pixels start in the input: the element offset of
 // their top-left tap (which may lie in the padding) and its coordinates. Steps through
@@ -49,12 +28,6 @@ struct Windows {
     }
   }
 };
-
-// Below this many input channels a filter position's in_c values are too short a segment for
-// the micro-kernel (one broadcast per row per segment start): such convolutions read longer
-// segments from a padded copy of the input, and their input gradients scatter into a padded
-// image.
-constexpr int64_t kInPlaceMinChannels = 8;
 
 // The patch matrix (rows: output pixels; columns: filter taps ky, kx, in channel) as an A
 // source read in place from the NHWC input. A row's columns are contiguous within one filter
@@ -91,55 +64,6 @@ struct PatchRowsA {
     return count;
   }
 };
-
-// The input with its padding written out as zeros. With few input channels a filter
-// position's in_c values are too short a segment for the micro-kernel (one broadcast per row
-// per segment start); in the padded copy a whole filter row (filter_w * in_c values, without
-// dilation) is contiguous, and with one channel and unit stride so is a tap's run of pixels
-// along an output row.
-struct PaddedInput {
-  const float* data;
-  int64_t height, width;
-
-  // Offset of the top-left tap of an output pixel's window.
-  int64_t window(const ConvGeometry& g, const OutputPixel& pixel) const {
-    return ((pixel.n * height + pixel.oy * g.stride_h) * width + pixel.ox * g.stride_w) * g.in_c;
-  }
-  // Offset of tap (ky, kx, ci) from its window's top-left.
-  int64_t tap(const ConvGeometry& g, int64_t ky, int64_t kx, int64_t ci) const {
-    return (ky * g.dilation_h * width + kx * g.dilation_w) * g.in_c + ci;
-  }
-};
-
-// The padded layout for g's windows (data not set): the rows and columns they reach, padding
-// included, and at least the input.
-PaddedInput padded_shape(const ConvGeometry& g) {
-  return PaddedInput{
-      nullptr,
-      std::max(g.in_h + g.pad_top, (g.out_h - 1) * g.stride_h + (g.filter_h - 1) * g.dilation_h + 1),
-      std::max(g.in_w + g.pad_left, (g.out_w - 1) * g.stride_w + (g.filter_w - 1) * g.dilation_w + 1)};
-}
-
-// x in the padded layout: x itself when its windows never leave it, else a zero-padded copy.
-PaddedInput pad_input(Context& context, const ConvGeometry& g, const float* x) {
-  PaddedInput padded = padded_shape(g);
-  if (g.pad_top == 0 && g.pad_left == 0 && padded.height == g.in_h && padded.width == g.in_w) {
-    padded.data = x;
-    return padded;
-  }
-  const int64_t image = padded.height * padded.width * g.in_c;
-  float* copy = context.padded().get(g.batch * image);
-  context.pool().parallel_for(g.batch, [&](int64_t n, int) {
-    float* out = copy + n * image;
-    std::fill(out, out + image, 0.0f);
-    for (int64_t y = 0; y < g.in_h; ++y) {
-      const float* src = x + (n * g.in_h + y) * g.in_w * g.in_c;
-      std::copy(src, src + g.in_w * g.in_c, out + ((y + g.pad_top) * padded.width + g.pad_left) * g.in_c);
-    }
-  });
-  padded.data = copy;
-  return padded;
-}
 
 // The patch matrix read from the padded input: one segment per filter row.
 struct PaddedPatchRowsA {
@@ -279,9 +203,43 @@ PackedB pack_shared(Context& context, MatrixView b, int64_t k, int64_t n) {
 
 }  // namespace
 
+PaddedInput pad_input(Context& context, const ConvGeometry& g, const float* x) {
+  PaddedInput padded = padded_shape(g);
+  if (g.pad_top == 0 && g.pad_left == 0 && padded.height == g.in_h && padded.width == g.in_w) {
+    padded.data = x;
+    return padded;
+  }
+  const int64_t image = padded.height * padded.width * g.in_c;
+  float* copy = context.padded().get(g.batch * image);
+  context.pool().parallel_for(g.batch, [&](int64_t n, int) {
+    float* out = copy + n * image;
+    std::fill(out, out + image, 0.0f);
+    for (int64_t y = 0; y < g.in_h; ++y) {
+      const float* src = x + (n * g.in_h + y) * g.in_w * g.in_c;
+      std::copy(src, src + g.in_w * g.in_c, out + ((y + g.pad_top) * padded.width + g.pad_left) * g.in_c);
+    }
+  });
+  padded.data = copy;
+  return padded;
+}
+
+void add_partials(Context& context, const float* partials, int64_t parts, int64_t size,
+                  float* out) {
+  constexpr int64_t kPerTask = 1 << 12;  // floats
+  context.pool().parallel_for(ceil_div(size, kPerTask), [&](int64_t task, int) {
+    const int64_t end = std::min(size, (task + 1) * kPerTask);
+    for (int64_t at = task * kPerTask; at < end; ++at) {
+      float total = partials[at];
+      for (int64_t part = 1; part < parts; ++part) total += partials[part * size + at];
+      out[at] = total;
+    }
+  });
+}
+
 void conv2d(Context& context, const ConvGeometry& g, const float* x, const float* filter, float* y,
             const Epilogue& epilogue) {
   if (g.pixels() == 0 || g.out_c == 0) return;
+  if (direct_conv2d(context, g, x, filter, y, epilogue)) return;
   const PackedB w = pack_shared(context, MatrixView{filter, g.out_c, 1}, g.patch(), g.out_c);
   const TileGrid grid =
       TileGrid::plan(g.pixels(), w.slivers(), kTasksPerThread * context.threads());
@@ -304,6 +262,7 @@ void conv2d_backprop_input(Context& context, const ConvGeometry& g, const float*
   const int64_t image_size = g.in_h * g.in_w * g.in_c;
   const int64_t image_pixels = g.out_h * g.out_w;
   if (g.batch * image_size == 0) return;
+  if (direct_conv2d_backprop_input(context, g, dy, filter, dx)) return;
   // With unit strides dx is itself a convolution: of dy with the filter rotated by 180
   // degrees and its channel axes swapped, padded by filter - 1 - pad. That runs as the
   // forward GEMM over implicit patches instead of a GEMM plus a col2im scatter (~2x on
@@ -367,6 +326,7 @@ void conv2d_backprop_filter(Context& context, const ConvGeometry& g, const float
   const int64_t patch = g.patch();
   const int64_t size = patch * g.out_c;
   if (size == 0) return;
+  if (direct_conv2d_backprop_filter(context, g, x, dy, dfilter)) return;
   // dfilter (patch x out_c) = patches^T * dy, summed over all pixels: dy's rows pack by plain
   // copies, and the transposed patches are read in place from a padded copy of x (runs of
   // pixels for one channel at unit stride, else a window pointer per pixel; packing the patch
@@ -398,17 +358,7 @@ void conv2d_backprop_filter(Context& context, const ConvGeometry& g, const float
       }
     }
   });
-  // The partials added part by part, in parallel over taps.
-  constexpr int64_t kTapsPerTask = 64;
-  context.pool().parallel_for(ceil_div(patch, kTapsPerTask), [&](int64_t task, int) {
-    const int64_t begin = task * kTapsPerTask * g.out_c;
-    const int64_t end = std::min(size, begin + kTapsPerTask * g.out_c);
-    for (int64_t at = begin; at < end; ++at) {
-      float total = partials[at];
-      for (int64_t part = 1; part < parts; ++part) total += partials[part * size + at];
-      dfilter[at] = total;
-    }
-  });
+  add_partials(context, partials, parts, size, dfilter);
 }
 
 }  // namespace isnet

@@ -44,6 +44,15 @@ const CASES: ConvCase[] = [
   { name: 'unit stride, 16 -> 9 channels, same', x: [3, 9, 8, 16], filter: [3, 3, 16, 9], strides: 1, pad: 'same' },
   { name: 'unit stride, 20 -> 8 channels, 2x4 valid', x: [2, 7, 9, 20], filter: [2, 4, 20, 8], strides: 1, pad: 'valid' },
   { name: 'unit stride, 17 -> 12 channels, explicit padding', x: [2, 6, 7, 17], filter: [3, 2, 17, 12], strides: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  // Few input channels, output channels a multiple of 16: the direct kernels (rows not a
+  // multiple of their pixel blocks; 1 to 4 vectors of channels, and 64 + 16; taps not a
+  // multiple of the filter gradient's tap blocks).
+  { name: 'direct: 1 -> 16 channels, 3x3 same, width 11', x: [3, 7, 11, 1], filter: [3, 3, 1, 16], strides: 1, pad: 'same' },
+  { name: 'direct: 3 -> 48 channels, stride 2, valid, odd sizes', x: [2, 13, 9, 3], filter: [3, 3, 3, 48], strides: 2, pad: 'valid' },
+  { name: 'direct: 2 -> 64 channels, 5x5 same', x: [2, 8, 9, 2], filter: [5, 5, 2, 64], strides: 1, pad: 'same' },
+  { name: 'direct: 1 -> 80 channels, 2x3 explicit padding', x: [2, 6, 7, 1], filter: [2, 3, 1, 80], strides: 1, pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
+  { name: 'direct: 4 -> 32 channels, strides [2, 1], explicit padding', x: [2, 9, 8, 4], filter: [3, 3, 4, 32], strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { name: 'direct: 7 -> 16 channels, 1x1', x: [3, 5, 6, 7], filter: [1, 1, 7, 16], strides: 1, pad: 'valid' },
 ];
 
 // tfjs computes no gradients through dilated convolutions, so these are forward-only.
@@ -51,6 +60,7 @@ const DILATED_CASES: ConvCase[] = [
   { name: 'dilation 2, same', x: [2, 10, 10, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same', dilations: 2 },
   { name: 'dilations [1, 3], valid', x: [1, 9, 13, 2], filter: [2, 3, 2, 3], strides: 1, pad: 'valid', dilations: [1, 3] },
   { name: 'one channel, dilation 2', x: [2, 10, 10, 1], filter: [3, 3, 1, 4], strides: 1, pad: 'same', dilations: 2 },
+  { name: 'direct: 3 -> 32 channels, dilation 2', x: [2, 10, 10, 3], filter: [3, 3, 3, 32], strides: 1, pad: 'same', dilations: 2 },
 ];
 
 function outShape(c: ConvCase): number[] {
@@ -190,7 +200,7 @@ describe.skipIf(NATIVE_DISABLED)('native Conv2D kernels on wasm match cpu', () =
   it('matches cpu with every micro-kernel this CPU supports', async () => {
     const addon = requireAddon();
     const c: ConvCase = { name: '', x: [2, 9, 8, 5], filter: [3, 3, 5, 18], strides: 2, pad: 'same' };
-    const input = fixedInputs({ x: c.x, filter: c.filter, dy: outShape(c), bias: [18], xWide: [2, 6, 6, 16], wide: [3, 3, 16, 33], dyWide: [2, 6, 6, 33] });
+    const input = fixedInputs({ x: c.x, filter: c.filter, dy: outShape(c), bias: [18], xWide: [2, 6, 6, 16], wide: [3, 3, 16, 33], dyWide: [2, 6, 6, 33], xFew: [2, 7, 9, 3], few: [3, 3, 3, 48], fewBias: [48], dyFew: [2, 7, 9, 48], one: [3, 3, 1, 48] });
     const build = () => [
       tf.conv2d(input.x!() as tf.Tensor4D, input.filter!() as tf.Tensor4D, c.strides, c.pad as never),
       // Bias and ReLU in each micro-kernel's tile epilogue (full tiles) and the portable one.
@@ -200,6 +210,10 @@ describe.skipIf(NATIVE_DISABLED)('native Conv2D kernels on wasm match cpu', () =
       runKernel('Conv2DBackpropFilter', { x: input.xWide!(), dy: input.dyWide!() }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 16, 33] }),
       runKernel('Conv2DBackpropInput', { dy: input.dy!(), filter: input.filter!() }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }),
       runKernel('Conv2DBackpropFilter', { x: input.x!(), dy: input.dy!() }, { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter }),
+      // The direct kernels for few input channels.
+      tf.fused.conv2d({ x: input.xFew!() as tf.Tensor4D, filter: input.few!() as tf.Tensor4D, strides: 1, pad: 'same', bias: input.fewBias!(), activation: 'relu' }),
+      runKernel('Conv2DBackpropInput', { dy: input.dyFew!(), filter: input.one!() }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 7, 9, 1] }),
+      runKernel('Conv2DBackpropFilter', { x: input.xFew!(), dy: input.dyFew!() }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 48] }),
     ];
     const expected = await valuesOn('cpu', build);
     const kernels = addon.microKernels();
