@@ -5,7 +5,7 @@ export { logSoftmax, softmaxCrossEntropy } from './ops/log-softmax.js';
 export { conv2dWithBias, matMulWithBias } from './ops/linear-with-bias.js';
 export { batchNormTraining } from './ops/batch-norm-training.js';
 export { channelAffine } from './ops/channel-affine.js';
-export { lrpScaled } from './ops/lrp-scale.js';
+export { lrpScaled, lrpStabilized } from './ops/lrp-scale.js';
 export { rankWeights } from './ops/rank-weights.js';
 export { CORRECTED_GRADIENTS, MISSING_GRADIENTS } from './gradients/index.js';
 export * from './gradcheck/index.js';

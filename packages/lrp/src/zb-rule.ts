@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
+import { lrpStabilized } from '@isnet-bench/engine';
 import type { LrpGraph } from './from-layers-model.js';
-import { stabilize, stopGradient } from './lrp-relu.js';
+import { stopGradient } from './lrp-relu.js';
 import { applyLinear, batchMoments, type BatchNormParams, type LinearMap } from './nodes.js';
 
 /** The network's first block: shape-only steps, one conv/dense, an optional batch norm, a ReLU. */
@@ -76,7 +77,7 @@ export function zbRule(block: FirstBlock, x: Tensor, options: ZbOptions): (r1: T
   const boundShape = [1, ...x.shape.slice(1)];
   let z = f(x, weight, bias);
   for (const term of bounded) z = tf.sub(z, f(tf.fill(boundShape, term.bound), term.w, term.b()));
-  const stabilized = stabilize(z, options.epsilon);
+  const stabilized = lrpStabilized(z, options.epsilon);
   return (r1) => {
     const transposed = transposedMap(block, x, tf.div(r1, stabilized));
     let heatmap = tf.mul(x, transposed(weight));

@@ -166,7 +166,7 @@ napi_value Unary(napi_env env, napi_callback_info info) {
     const Heap heap(env, args[0]);
     const Fields fields(env, args[1]);
     const int64_t op = fields.integer("op");
-    if (op < 0 || op > static_cast<int64_t>(UnaryOp::kStep)) {
+    if (op < 0 || op > static_cast<int64_t>(UnaryOp::kLrpStabilize)) {
       throw std::invalid_argument("unknown unary op code " + std::to_string(op));
     }
     const int64_t size = fields.count("size");

@@ -118,6 +118,7 @@ void run_unary(const float* __restrict x, float* __restrict out, int64_t n, floa
     if constexpr (Op == UnaryOp::kRelu) out[i] = v < 0 ? 0.0f : v;
     if constexpr (Op == UnaryOp::kSquare) out[i] = v * v;
     if constexpr (Op == UnaryOp::kStep) out[i] = v > 0 ? 1.0f : (v <= 0 ? alpha : v);
+    if constexpr (Op == UnaryOp::kLrpStabilize) out[i] = v + (v >= 0 ? alpha : -alpha);
   }
 }
 
@@ -179,6 +180,7 @@ void unary(Context& context, UnaryOp op, const float* x, float* out, int64_t n, 
     case UnaryOp::kRelu: fn = run_unary<UnaryOp::kRelu>; break;
     case UnaryOp::kSquare: fn = run_unary<UnaryOp::kSquare>; break;
     case UnaryOp::kStep: fn = run_unary<UnaryOp::kStep>; break;
+    case UnaryOp::kLrpStabilize: fn = run_unary<UnaryOp::kLrpStabilize>; break;
   }
   for_each_chunk(context, n, [&](int64_t begin, int64_t end) {
     fn(x + begin, out + begin, end - begin, alpha);

@@ -31,10 +31,12 @@ struct BinaryProblem {
   int64_t rows, inner;
 };
 
-// The unary ops of the same steps (the wasm backend's own are single-threaded).
-enum class UnaryOp { kNeg = 0, kRelu = 1, kSquare = 2, kStep = 3 };
+// The unary ops of the same steps (the wasm backend's own are single-threaded), and the
+// suite's LRP-epsilon stabiliser.
+enum class UnaryOp { kNeg = 0, kRelu = 1, kSquare = 2, kStep = 3, kLrpStabilize = 4 };
 
-// out[i] = op(x[i]); Step gives 1 for x > 0, alpha otherwise, and NaN for NaN (as tfjs).
+// out[i] = op(x[i]); Step gives 1 for x > 0, alpha otherwise, and NaN for NaN (as tfjs);
+// LrpStabilize gives x + alpha for x >= 0 (also -0), x - alpha otherwise (NaN for NaN).
 void unary(Context& context, UnaryOp op, const float* x, float* out, int64_t n, float alpha);
 
 // One term x * a of a channel affine map: x is [rows, channels], a per channel.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
-import { LRP_SCALE_GRAD_KERNEL, LRP_SCALE_KERNEL } from '@isnet-bench/native-kernels';
+import { LRP_SCALE_GRAD_KERNEL, LRP_SCALE_KERNEL, LRP_STABILIZE_KERNEL } from '@isnet-bench/native-kernels';
 import { fusedKernelRuns } from './fused-kernel.js';
 
 /**
@@ -36,4 +36,19 @@ export function lrpScaled(dy: Tensor, z: Tensor, epsilon: number): Tensor {
       },
     };
   }) as never)(dy, z) as Tensor;
+}
+
+/**
+ * z + eps * sign(z), with sign(0) = +1, whose derivative is 1 (the sign is piecewise
+ * constant): the stabilised denominator of LRP-epsilon. One pass with the fused kernel (the
+ * native one on 'wasm'); composed, the sign is 1 - 2 step(-z) (step(0) = 0), on 'wasm' ~6x
+ * cheaper than a comparison and a select, and the same float32 values.
+ */
+export function lrpStabilized(z: Tensor, epsilon: number): Tensor {
+  return tf.customGrad(((input: Tensor) => ({
+    value: fusedKernelRuns(LRP_STABILIZE_KERNEL, [input])
+      ? (tf.engine().runKernel(LRP_STABILIZE_KERNEL, { z: input }, { epsilon }) as Tensor)
+      : tf.add(input, tf.sub(epsilon, tf.mul(2 * epsilon, tf.step(tf.neg(input))))),
+    gradFunc: (dy: Tensor) => dy,
+  })) as never)(z) as Tensor;
 }

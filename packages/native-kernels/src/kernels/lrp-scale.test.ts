@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectWasmMatchesCpu, fixedInputs, NATIVE_DISABLED, useNativeWasm } from '../test-support.js';
-import { LRP_SCALE_GRAD_KERNEL, LRP_SCALE_KERNEL } from './lrp-scale.js';
+import { LRP_SCALE_GRAD_KERNEL, LRP_SCALE_KERNEL, LRP_STABILIZE_KERNEL } from './lrp-scale.js';
 
 const EPSILON = 0.01;
 
@@ -35,5 +35,18 @@ describe.skipIf(NATIVE_DISABLED)('native LRP-scale kernels on wasm', () => {
         : composedGrad(input.g!(), input.dy!(), z(), r!);
       return [value!, r!, ...grads];
     });
+  });
+
+  it('IsnetLrpStabilize gives z + eps sign(z), sign(+-0) = +1, bit for bit as composed', async () => {
+    await tf.setBackend('wasm');
+    const values = Float32Array.of(0, -0, 1e-9, -1e-9, 2.5, -2.5, -0.01, 0.01, NaN, Infinity, -Infinity);
+    const native = tf.engine().runKernel(LRP_STABILIZE_KERNEL, { z: tf.tensor1d(values) }, { epsilon: EPSILON }) as tf.Tensor;
+    const composed = tf.tidy(() => {
+      const z = tf.tensor1d(values);
+      return tf.add(z, tf.sub(EPSILON, tf.mul(2 * EPSILON, tf.step(tf.neg(z)))));
+    });
+    expect(Array.from(native.dataSync())).toEqual(Array.from(composed.dataSync()));
+    expect(native.dataSync()[1]).toBe(Math.fround(EPSILON));
+    tf.dispose([native, composed]);
   });
 });

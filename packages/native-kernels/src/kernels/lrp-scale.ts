@@ -6,11 +6,13 @@ import { heapOffset, heapView, requireFloat32, requireShape } from './wasm-heap.
 /**
  * Kernels of this suite's own: the LRP-epsilon scaling of a ReLU's incoming gradient,
  * (dy, z) -> [dy * r, r] with r = relu(z) / (relu(z) + epsilon), and its gradient
- * (g, dy, z, r) -> [g * r, g * dy * (1 - r)^2 / epsilon * step(z)]. The engine's lrpScaled op
- * runs them when registered and composes them from elementwise ops otherwise.
+ * (g, dy, z, r) -> [g * r, g * dy * (1 - r)^2 / epsilon * step(z)]; and the stabilised
+ * denominator z -> z + epsilon sign(z) (sign(0) = +1). The engine's lrpScaled and
+ * lrpStabilized ops run them when registered and compose them from elementwise ops otherwise.
  */
 export const LRP_SCALE_KERNEL = 'IsnetLrpScale';
 export const LRP_SCALE_GRAD_KERNEL = 'IsnetLrpScaleGrad';
+export const LRP_STABILIZE_KERNEL = 'IsnetLrpStabilize';
 
 const epsilonOf = (attrs: unknown): number => (attrs as { epsilon: number }).epsilon;
 
@@ -38,7 +40,20 @@ const scaleGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   return [dDy, dZ];
 };
 
+// The native unary kernel's op code for the stabiliser (elementwise.h).
+const STABILIZE_OP = 4;
+
+const stabilize: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { z } = inputs as { z: TensorInfo };
+  requireFloat32(LRP_STABILIZE_KERNEL, { z });
+  const wasm = backend as BackendWasm;
+  const out = wasm.makeOutput(z.shape, 'float32');
+  nativeAddon().unary(heapView(wasm), { op: STABILIZE_OP, x: heapOffset(wasm, z), out: heapOffset(wasm, out), size: util.sizeFromShape(z.shape), alpha: epsilonOf(attrs) });
+  return out;
+};
+
 export const lrpScaleConfigs: KernelConfig[] = [
   { kernelName: LRP_SCALE_KERNEL, backendName: 'wasm', kernelFunc: scale },
   { kernelName: LRP_SCALE_GRAD_KERNEL, backendName: 'wasm', kernelFunc: scaleGrad },
+  { kernelName: LRP_STABILIZE_KERNEL, backendName: 'wasm', kernelFunc: stabilize },
 ];
