@@ -7,5 +7,6 @@ export { batchNormTraining } from './ops/batch-norm-training.js';
 export { channelAffine } from './ops/channel-affine.js';
 export { lrpScaled, lrpStabilized } from './ops/lrp-scale.js';
 export { rankWeights } from './ops/rank-weights.js';
+export { reluGradient } from './ops/relu-gradient.js';
 export { CORRECTED_GRADIENTS, MISSING_GRADIENTS } from './gradients/index.js';
 export * from './gradcheck/index.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
-import { lrpScaled } from '@isnet-bench/engine';
+import { lrpScaled, reluGradient } from '@isnet-bench/engine';
 
 /**
  * How many heatmap backward passes are running. The LRP scaling of the ReLU gradient must act
@@ -30,7 +30,7 @@ export function lrpRelu(epsilon: number): (z: Tensor) => Tensor {
     save([z]);
     return {
       value: tf.relu(z),
-      gradFunc: (dy: Tensor, [input]: Tensor[]) => (heatmapPasses === 0 ? tf.mul(dy, tf.step(input!)) : lrpScaled(dy, input!, epsilon)),
+      gradFunc: (dy: Tensor, [input]: Tensor[]) => (heatmapPasses === 0 ? reluGradient(dy, input!) : lrpScaled(dy, input!, epsilon)),
     };
   }) as never) as (z: Tensor) => Tensor;
 }

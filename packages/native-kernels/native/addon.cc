@@ -249,6 +249,19 @@ napi_value RankWeights(napi_env env, napi_callback_info info) {
   });
 }
 
+// reluGrad(heap, {dy, x, out, size})
+napi_value ReluGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const int64_t size = fields.count("size");
+    relu_grad(context_of(env), heap.floats(fields, "dy", size), heap.floats(fields, "x", size),
+              heap.floats(fields, "out", size), size);
+    return undefined(env);
+  });
+}
+
 // lrpScale(heap, {dy, z, value, r, size, epsilon})
 napi_value LrpScale(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -399,6 +412,7 @@ NAPI_MODULE_INIT() {
          nullptr},
         {"rankWeights", nullptr, RankWeights, nullptr, nullptr, nullptr, napi_enumerable,
          nullptr},
+        {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"lrpScale", nullptr, LrpScale, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"lrpScaleGrad", nullptr, LrpScaleGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -122,6 +122,14 @@ void run_unary(const float* __restrict x, float* __restrict out, int64_t n, floa
   }
 }
 
+void run_relu_grad(const float* __restrict dy, const float* __restrict x, float* __restrict out,
+                   int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float v = x[i];
+    out[i] = dy[i] * (v > 0 ? 1.0f : (v <= 0 ? 0.0f : v));
+  }
+}
+
 void run_lrp_scale(const float* __restrict dy, const float* __restrict z, float epsilon,
                    float* __restrict value, float* __restrict r, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
@@ -207,6 +215,12 @@ void channel_affine(Context& context, const ChannelTerm* terms, int count, const
         run_affine3(t0.x + offset, t0.a, t1.x + offset, t1.a, t2.x + offset, t2.a, c, out + offset,
                     n, channels);
     }
+  });
+}
+
+void relu_grad(Context& context, const float* dy, const float* x, float* out, int64_t n) {
+  for_each_chunk(context, n, [&](int64_t begin, int64_t end) {
+    run_relu_grad(dy + begin, x + begin, out + begin, end - begin);
   });
 }
 

@@ -60,6 +60,10 @@ void lrp_scale(Context& context, const float* dy, const float* z, float epsilon,
 void lrp_scale_grad(Context& context, const float* g, const float* dy, const float* z,
                     const float* r, float epsilon, float* d_dy, float* d_z, int64_t n);
 
+// ReLU's gradient dy * step(x) (step: 1 for x > 0, 0 otherwise, NaN for NaN) in one pass,
+// the same float32 operations as the step and the multiply.
+void relu_grad(Context& context, const float* dy, const float* x, float* out, int64_t n);
+
 // How many floats an operand with this broadcast holds.
 int64_t operand_size(Broadcast broadcast, int64_t rows, int64_t inner);
 

@@ -68,6 +68,8 @@ export interface NativeAddon {
    */
   binary(heap: Uint8Array, args: { op: number; out: number; rows: number; inner: number; a: number; aBroadcast: number; b: number; bBroadcast: number }): void;
   unary(heap: Uint8Array, args: { op: number; x: number; out: number; size: number; alpha: number }): void;
+  /** out = dy * step(x). */
+  reluGrad(heap: Uint8Array, args: { dy: number; x: number; out: number; size: number }): void;
   lrpScale(heap: Uint8Array, args: { dy: number; z: number; value: number; r: number; size: number; epsilon: number }): void;
   lrpScaleGrad(heap: Uint8Array, args: { g: number; dy: number; z: number; r: number; dDy: number; dZ: number; size: number; epsilon: number }): void;
   /** out = x a + y b + z d + c per channel; y and b, z and d are -1 when absent. */

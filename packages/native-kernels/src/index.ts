@@ -5,3 +5,4 @@ export { CHANNEL_AFFINE_KERNEL } from './kernels/channel-affine.js';
 export { CENTRED_SUMS_KERNEL, CHANNEL_MOMENTS_KERNEL } from './kernels/channel-stats.js';
 export { LRP_SCALE_GRAD_KERNEL, LRP_SCALE_KERNEL, LRP_STABILIZE_KERNEL } from './kernels/lrp-scale.js';
 export { RANK_WEIGHTS_KERNEL } from './kernels/rank-weights.js';
+export { RELU_GRAD_KERNEL } from './kernels/relu-grad.js';

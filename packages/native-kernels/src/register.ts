@@ -9,6 +9,7 @@ import { channelAffineConfig } from './kernels/channel-affine.js';
 import { channelStatsConfigs } from './kernels/channel-stats.js';
 import { lrpScaleConfigs } from './kernels/lrp-scale.js';
 import { rankWeightsConfig } from './kernels/rank-weights.js';
+import { reluGradConfig } from './kernels/relu-grad.js';
 import { sumRowsConfig } from './kernels/sum-rows.js';
 import { unaryConfigs } from './kernels/unary.js';
 import { loadNativeKernels } from './native.js';
@@ -22,6 +23,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   fusedMatMulConfig,
   ...binaryConfigs,
   ...unaryConfigs,
+  reluGradConfig,
   sumRowsConfig,
   channelAffineConfig,
   ...channelStatsConfigs,

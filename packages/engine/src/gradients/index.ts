@@ -9,6 +9,7 @@ import { resizeBilinearGradGradConfig, resizeNearestNeighborGradGradConfig } fro
 import { batchNormGradConfig } from './batch-norm-grad.js';
 import { fusedConv2dGradConfig, fusedMatMulGradConfig } from './fused-linear-grads.js';
 import { meanGradConfig, sumGradConfig } from './sum-mean-grads.js';
+import { reluGradConfig, reluGradGradConfig } from './relu-grad.js';
 import { tileGradConfig } from './tile-grad.js';
 import { eluGradConfig, expGradConfig, powGradConfig, sigmoidGradConfig, softmaxGradConfig, tanhGradConfig } from './saved-input-grads.js';
 
@@ -26,6 +27,8 @@ export const MISSING_GRADIENTS: GradConfig[] = [
   // Fused kernels run directly (ops/linear-with-bias.ts), outside tf.fused's customGrad.
   fusedConv2dGradConfig,
   fusedMatMulGradConfig,
+  // The suite's own fused kernel (ops/relu-gradient.ts).
+  reluGradGradConfig,
 ];
 
 /** Gradients whose stock version silently breaks second order (saved outputs). */
@@ -39,7 +42,7 @@ export const CORRECTED_GRADIENTS: GradConfig[] = [
 ];
 
 /** Gradients whose stock version is correct but far too slow for training. */
-export const FASTER_GRADIENTS: GradConfig[] = [tileGradConfig, batchNormGradConfig, sumGradConfig, meanGradConfig];
+export const FASTER_GRADIENTS: GradConfig[] = [tileGradConfig, batchNormGradConfig, sumGradConfig, meanGradConfig, reluGradConfig];
 
 const ALL = [...MISSING_GRADIENTS, ...CORRECTED_GRADIENTS, ...FASTER_GRADIENTS];
 

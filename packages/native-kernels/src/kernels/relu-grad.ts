@@ -1,0 +1,23 @@
+import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { nativeAddon } from '../native.js';
+import { heapOffset, heapView, requireFloat32, requireShape } from './wasm-heap.js';
+
+/**
+ * A kernel of this suite's own: ReLU's gradient (dy, x) -> dy * step(x) in one pass, where
+ * TF.js's gradient runs a Step and a Multiply over the activation. The engine's reluGradient
+ * op (and its Relu gradient) run it when it is registered.
+ */
+export const RELU_GRAD_KERNEL = 'IsnetReluGrad';
+
+const kernelFunc: KernelFunc = ({ inputs, backend }) => {
+  const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
+  requireFloat32(RELU_GRAD_KERNEL, { dy, x });
+  requireShape(RELU_GRAD_KERNEL, 'x', x.shape, dy.shape);
+  const wasm = backend as BackendWasm;
+  const out = wasm.makeOutput(dy.shape, 'float32');
+  nativeAddon().reluGrad(heapView(wasm), { dy: heapOffset(wasm, dy), x: heapOffset(wasm, x), out: heapOffset(wasm, out), size: util.sizeFromShape(dy.shape) });
+  return out;
+};
+
+export const reluGradConfig: KernelConfig = { kernelName: RELU_GRAD_KERNEL, backendName: 'wasm', kernelFunc };
