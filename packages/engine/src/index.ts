@@ -6,6 +6,7 @@ export { conv2dWithBias, matMulWithBias } from './ops/linear-with-bias.js';
 export { batchNormTraining } from './ops/batch-norm-training.js';
 export { channelAffine } from './ops/channel-affine.js';
 export { lrpScaled, lrpStabilized } from './ops/lrp-scale.js';
+export { productRatio } from './ops/product-ratio.js';
 export { rankWeights } from './ops/rank-weights.js';
 export { reluGradient } from './ops/relu-gradient.js';
 export { CORRECTED_GRADIENTS, MISSING_GRADIENTS } from './gradients/index.js';

@@ -107,10 +107,15 @@ function runWithTaps(graph: LrpGraph, x: Tensor, plan: TapPlan, inputs: Tensor[]
   return { logits: outputs.get(graph.output)!, activations: new Map(plan.tapNames.map((name) => [name, outputs.get(name)!])) };
 }
 
+/** The modified gradient at a tapped activation. */
+function tapGradient(plan: TapPlan, grads: Tensor[], name: string): Tensor {
+  const tapOffset = plan.block ? 0 : 1;
+  return grads[tapOffset + plan.tapNames.indexOf(name)]!;
+}
+
 /** Relevance at a tapped activation: the activation times its modified gradient. */
 function tapRelevance(plan: TapPlan, activations: Map<string, Tensor>, grads: Tensor[], name: string): Tensor {
-  const tapOffset = plan.block ? 0 : 1;
-  return tf.mul(activations.get(name)!, grads[tapOffset + plan.tapNames.indexOf(name)]!);
+  return tf.mul(activations.get(name)!, tapGradient(plan, grads, name));
 }
 
 /**
@@ -121,7 +126,7 @@ function inputRelevance(plan: TapPlan, x: Tensor, options: ExplainOptions): (act
   const block = plan.block;
   if (!block) return (_, grads) => tf.mul(x, grads[0]!);
   const rule = zbRule(block, x, { bounds: options.bounds ?? [0, 1], epsilon: options.epsilon ?? 0.01, training: options.training ?? false });
-  return (activations, grads) => rule(tapRelevance(plan, activations, grads, block.reluNode));
+  return (activations, grads) => rule(activations.get(block.reluNode)!, tapGradient(plan, grads, block.reluNode));
 }
 
 /** Sum over the batch of each image's explained quantity (images do not interact). */

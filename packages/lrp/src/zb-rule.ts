@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
-import { lrpStabilized } from '@isnet-bench/engine';
+import { lrpStabilized, productRatio } from '@isnet-bench/engine';
 import type { LrpGraph } from './from-layers-model.js';
 import { stopGradient } from './lrp-relu.js';
 import { applyLinear, batchMoments, type BatchNormParams, type LinearMap } from './nodes.js';
@@ -51,15 +51,15 @@ export interface ZbOptions {
 }
 
 /**
- * The z^B rule through the first block, as a map from the relevance R1 at the first ReLU's
- * output to the input relevance:
+ * The z^B rule through the first block, as a map from the first ReLU's output a1 and its
+ * modified gradient g1 (the relevance there is R1 = a1 * g1) to the input relevance:
  * z = f(x; W', b') - f(l; W'+, l b'+) - f(h; W'-, h b'-), z += eps sign(z),
- * H = x * f^T(s; W') - l * f^T(s; W'+) - h * f^T(s; W'-) with s = R1 / z.
+ * H = x * f^T(s; W') - l * f^T(s; W'+) - h * f^T(s; W'-) with s = R1 / z (one op).
  * A following batch norm is folded into W', b'. The biases (and beta) are detached, as in
  * the reference; gamma and the weights are not. z does not depend on R1: it is computed
  * here, once for every heatmap the returned map makes (one per class in Original ISNet).
  */
-export function zbRule(block: FirstBlock, x: Tensor, options: ZbOptions): (r1: Tensor) => Tensor {
+export function zbRule(block: FirstBlock, x: Tensor, options: ZbOptions): (a1: Tensor, g1: Tensor) => Tensor {
   const [low, high] = options.bounds;
   const { weight, bias } = foldedWeights(block, x, options.training);
   const positive = tf.relu(weight);
@@ -78,8 +78,8 @@ export function zbRule(block: FirstBlock, x: Tensor, options: ZbOptions): (r1: T
   let z = f(x, weight, bias);
   for (const term of bounded) z = tf.sub(z, f(tf.fill(boundShape, term.bound), term.w, term.b()));
   const stabilized = lrpStabilized(z, options.epsilon);
-  return (r1) => {
-    const transposed = transposedMap(block, x, tf.div(r1, stabilized));
+  return (a1, g1) => {
+    const transposed = transposedMap(block, x, productRatio(a1, g1, stabilized));
     let heatmap = tf.mul(x, transposed(weight));
     // (The default upper bound 1 multiplies by nothing.)
     for (const term of bounded) heatmap = tf.sub(heatmap, term.bound === 1 ? transposed(term.w) : tf.mul(term.bound, transposed(term.w)));

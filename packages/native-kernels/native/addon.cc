@@ -262,6 +262,34 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
   });
 }
 
+// productRatio(heap, {a, b, c, out, size})
+napi_value ProductRatio(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const int64_t size = fields.count("size");
+    product_ratio(context_of(env), heap.floats(fields, "a", size), heap.floats(fields, "b", size),
+                  heap.floats(fields, "c", size), heap.floats(fields, "out", size), size);
+    return undefined(env);
+  });
+}
+
+// productRatioGrad(heap, {g, a, b, c, da, db, dc, size})
+napi_value ProductRatioGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    const int64_t size = fields.count("size");
+    product_ratio_grad(context_of(env), heap.floats(fields, "g", size),
+                       heap.floats(fields, "a", size), heap.floats(fields, "b", size),
+                       heap.floats(fields, "c", size), heap.floats(fields, "da", size),
+                       heap.floats(fields, "db", size), heap.floats(fields, "dc", size), size);
+    return undefined(env);
+  });
+}
+
 // lrpScale(heap, {dy, z, value, r, size, epsilon})
 napi_value LrpScale(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -413,6 +441,10 @@ NAPI_MODULE_INIT() {
         {"rankWeights", nullptr, RankWeights, nullptr, nullptr, nullptr, napi_enumerable,
          nullptr},
         {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+        {"productRatio", nullptr, ProductRatio, nullptr, nullptr, nullptr, napi_enumerable,
+         nullptr},
+        {"productRatioGrad", nullptr, ProductRatioGrad, nullptr, nullptr, nullptr, napi_enumerable,
+         nullptr},
         {"lrpScale", nullptr, LrpScale, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"lrpScaleGrad", nullptr, LrpScaleGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -130,6 +130,23 @@ void run_relu_grad(const float* __restrict dy, const float* __restrict x, float*
   }
 }
 
+void run_product_ratio(const float* __restrict a, const float* __restrict b,
+                       const float* __restrict c, float* __restrict out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = (a[i] * b[i]) / c[i];
+}
+
+void run_product_ratio_grad(const float* __restrict g, const float* __restrict a,
+                            const float* __restrict b, const float* __restrict c,
+                            float* __restrict da, float* __restrict db, float* __restrict dc,
+                            int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float t = g[i] / c[i];
+    da[i] = t * b[i];
+    db[i] = t * a[i];
+    dc[i] = -(g[i] * (a[i] * b[i])) / (c[i] * c[i]);
+  }
+}
+
 void run_lrp_scale(const float* __restrict dy, const float* __restrict z, float epsilon,
                    float* __restrict value, float* __restrict r, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
@@ -221,6 +238,21 @@ void channel_affine(Context& context, const ChannelTerm* terms, int count, const
 void relu_grad(Context& context, const float* dy, const float* x, float* out, int64_t n) {
   for_each_chunk(context, n, [&](int64_t begin, int64_t end) {
     run_relu_grad(dy + begin, x + begin, out + begin, end - begin);
+  });
+}
+
+void product_ratio(Context& context, const float* a, const float* b, const float* c, float* out,
+                   int64_t n) {
+  for_each_chunk(context, n, [&](int64_t begin, int64_t end) {
+    run_product_ratio(a + begin, b + begin, c + begin, out + begin, end - begin);
+  });
+}
+
+void product_ratio_grad(Context& context, const float* g, const float* a, const float* b,
+                        const float* c, float* da, float* db, float* dc, int64_t n) {
+  for_each_chunk(context, n, [&](int64_t begin, int64_t end) {
+    run_product_ratio_grad(g + begin, a + begin, b + begin, c + begin, da + begin, db + begin,
+                           dc + begin, end - begin);
   });
 }
 

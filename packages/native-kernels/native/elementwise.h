@@ -64,6 +64,14 @@ void lrp_scale_grad(Context& context, const float* g, const float* dy, const flo
 // the same float32 operations as the step and the multiply.
 void relu_grad(Context& context, const float* dy, const float* x, float* out, int64_t n);
 
+// out = (a * b) / c, and its gradient for an upstream g in one pass: with t = g / c,
+// da = t * b, db = t * a, dc = -(g * (a * b)) / (c * c), the operations of the composed
+// multiply and divide and of their gradients (LRP's relevance-over-denominator ratio).
+void product_ratio(Context& context, const float* a, const float* b, const float* c, float* out,
+                   int64_t n);
+void product_ratio_grad(Context& context, const float* g, const float* a, const float* b,
+                        const float* c, float* da, float* db, float* dc, int64_t n);
+
 // How many floats an operand with this broadcast holds.
 int64_t operand_size(Broadcast broadcast, int64_t rows, int64_t inner);
 

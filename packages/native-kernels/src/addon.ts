@@ -70,6 +70,10 @@ export interface NativeAddon {
   unary(heap: Uint8Array, args: { op: number; x: number; out: number; size: number; alpha: number }): void;
   /** out = dy * step(x). */
   reluGrad(heap: Uint8Array, args: { dy: number; x: number; out: number; size: number }): void;
+  /** out = (a * b) / c. */
+  productRatio(heap: Uint8Array, args: { a: number; b: number; c: number; out: number; size: number }): void;
+  /** Its gradient for g: t = g / c, da = t b, db = t a, dc = -(g (a b)) / (c c). */
+  productRatioGrad(heap: Uint8Array, args: { g: number; a: number; b: number; c: number; da: number; db: number; dc: number; size: number }): void;
   lrpScale(heap: Uint8Array, args: { dy: number; z: number; value: number; r: number; size: number; epsilon: number }): void;
   lrpScaleGrad(heap: Uint8Array, args: { g: number; dy: number; z: number; r: number; dDy: number; dZ: number; size: number; epsilon: number }): void;
   /** out = x a + y b + z d + c per channel; y and b, z and d are -1 when absent. */

@@ -8,6 +8,7 @@ import { displaced } from './kernels/displaced.js';
 import { channelAffineConfig } from './kernels/channel-affine.js';
 import { channelStatsConfigs } from './kernels/channel-stats.js';
 import { lrpScaleConfigs } from './kernels/lrp-scale.js';
+import { productRatioConfigs } from './kernels/product-ratio.js';
 import { rankWeightsConfig } from './kernels/rank-weights.js';
 import { reluGradConfig } from './kernels/relu-grad.js';
 import { sumRowsConfig } from './kernels/sum-rows.js';
@@ -28,6 +29,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   channelAffineConfig,
   ...channelStatsConfigs,
   ...lrpScaleConfigs,
+  ...productRatioConfigs,
   rankWeightsConfig,
 ];
 
