@@ -176,6 +176,11 @@ export const GRAD_CHECK_CASES: GradCheckCase[] = [
     inputs: (r) => [uniform([3, 5], r, -2, 2)],
     f: (logits) => tf.mul(softmaxCrossEntropy(tf.oneHot([0, 3, 4], 5), logits!), tf.sum(tf.square(logits!))) as Scalar,
   },
+  {
+    op: 'softmaxCrossEntropy (engine), soft labels, rank 3',
+    inputs: (r) => [uniform([2, 3, 4], r, 0, 1), uniform([2, 3, 4], r, -2, 2)],
+    f: (labels, logits) => tf.mul(softmaxCrossEntropy(labels!, logits!), tf.add(tf.sum(tf.square(logits!)), tf.sum(labels!))) as Scalar,
+  },
   unary('global average pool', (x) => tf.mean(x, [1, 2]), [2, 3, 3, 2]),
   unary('sum over leading axes (bias gradient)', (x) => tf.sum(x, [0, 1, 2]), [2, 3, 3, 2]),
   unary('mean over leading axes, kept (batch-norm statistic)', (x) => tf.mean(x, [0, 1, 2], true), [2, 3, 3, 2]),
