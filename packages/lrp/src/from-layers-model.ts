@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayersModel, Tensor, Tensor4D } from '@tensorflow/tfjs';
+import type { LinearActivation } from '@isnet-bench/engine';
 import { applyBatchNorm, applyLinear, type LinearMap, type LrpNode } from './nodes.js';
 
 /** A layer LRP-Flex cannot explain: names the layer and why. */
@@ -32,14 +33,15 @@ function channelsLast(layer: AnyLayer): void {
   if (format && format !== 'channelsLast') throw new UnsupportedLayerError(layer, `dataFormat '${String(format)}' (only channelsLast)`);
 }
 
-function withActivation(layer: AnyLayer, node: Omit<LrpNode, 'endsWithRelu' | 'run'> & { linearRun: (x: Tensor) => Tensor }, isOutput: boolean): LrpNode {
+function withActivation(layer: AnyLayer, node: Omit<LrpNode, 'endsWithRelu' | 'run'> & { linearRun: (x: Tensor, activation?: LinearActivation) => Tensor }, isOutput: boolean): LrpNode {
   const activation = activationOf(layer);
   if (activation === 'softmax' && !isOutput) throw new UnsupportedLayerError(layer, 'softmax is only supported on the output layer (its logits are explained)');
   const { linearRun, ...rest } = node;
   return {
     ...rest,
     endsWithRelu: activation === 'relu',
-    run: ([x], ctx) => (activation === 'relu' ? ctx.relu(linearRun(x!)) : linearRun(x!)),
+    // A plain ReLU (no heatmap in this forward pass) runs inside the linear kernel.
+    run: ([x], ctx) => (activation !== 'relu' ? linearRun(x!) : ctx.relu === tf.relu ? linearRun(x!, 'relu') : ctx.relu(linearRun(x!))),
   };
 }
 
@@ -58,11 +60,11 @@ function toNode(layer: AnyLayer, inputs: string[], isOutput: boolean): LrpNode {
         dilation: pair(layer['dilationRate']),
       };
       if (linear.padding !== 'same' && linear.padding !== 'valid') throw new UnsupportedLayerError(layer, `padding '${String(linear.padding)}'`);
-      return withActivation(layer, { ...base, linear, linearRun: (x) => applyLinear(linear, x, linear.kernel(), linear.bias?.()) }, isOutput);
+      return withActivation(layer, { ...base, linear, linearRun: (x, activation) => applyLinear(linear, x, linear.kernel(), linear.bias?.(), activation) }, isOutput);
     }
     case 'Dense': {
       const linear: LinearMap = { kind: 'dense', kernel: read(layer, 'kernel') as never, bias: read(layer, 'bias') };
-      return withActivation(layer, { ...base, linear, linearRun: (x) => applyLinear(linear, x, linear.kernel(), linear.bias?.()) }, isOutput);
+      return withActivation(layer, { ...base, linear, linearRun: (x, activation) => applyLinear(linear, x, linear.kernel(), linear.bias?.(), activation) }, isOutput);
     }
     case 'BatchNormalization': {
       const axis = layer['axis'] as number;

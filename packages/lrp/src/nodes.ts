@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchNormTraining, conv2dWithBias, matMulWithBias } from '@isnet-bench/engine';
+import { batchNormTraining, conv2dWithBias, matMulWithBias, type LinearActivation } from '@isnet-bench/engine';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 
 /** How a node runs: the ReLU to use (plain or LRP-aware) and batch-norm mode. */
@@ -42,11 +42,12 @@ export interface LrpNode {
   reshapeOnly?: (x: Tensor) => Tensor;
 }
 
-export function applyLinear(map: LinearMap, x: Tensor, kernel: Tensor, bias?: Tensor): Tensor {
-  // Bias fused into the kernel: one op instead of two on the largest activations.
+export function applyLinear(map: LinearMap, x: Tensor, kernel: Tensor, bias?: Tensor, activation: LinearActivation = 'linear'): Tensor {
+  // Bias (and a plain ReLU) fused into the kernel: one op instead of two or three on the
+  // largest activations.
   return map.kind === 'conv'
-    ? conv2dWithBias(x as Tensor4D, kernel as Tensor4D, bias, map.strides, map.padding, map.dilation)
-    : matMulWithBias(x as Tensor2D, kernel as Tensor2D, bias);
+    ? conv2dWithBias(x as Tensor4D, kernel as Tensor4D, bias, map.strides, map.padding, map.dilation, activation)
+    : matMulWithBias(x as Tensor2D, kernel as Tensor2D, bias, activation);
 }
 
 /** Batch normalisation over the channel axis, with batch statistics in training mode. */

@@ -93,6 +93,19 @@ export const GRAD_CHECK_CASES: GradCheckCase[] = [
     inputs: (r) => [uniform([3, 4], r), uniform([4, 5], r), uniform([5], r), uniform([3, 5], r)],
     f: (a, b, bias, w) => readout(matMulWithBias(a as Tensor2D, b as Tensor2D, bias), w!),
   },
+  // The ReLU inside the kernel: its gradient reads the saved output.
+  {
+    op: 'conv2dWithBias + relu (engine)',
+    inputs: (r) => [uniform([2, 5, 5, 2], r), uniform([3, 3, 2, 3], r), uniform([3], r, 0.1, 0.5), uniform([2, 5, 5, 3], r)],
+    f: (x, filter, bias, w) => readout(conv2dWithBias(x as Tensor4D, filter as Tensor4D, bias, [1, 1], 'same', [1, 1], 'relu'), w!),
+    delta: KINKED_DELTA,
+  },
+  {
+    op: 'matMulWithBias + relu (engine)',
+    inputs: (r) => [uniform([3, 4], r), uniform([4, 5], r), uniform([5], r, 0.1, 0.5), uniform([3, 5], r)],
+    f: (a, b, bias, w) => readout(matMulWithBias(a as Tensor2D, b as Tensor2D, bias, 'relu'), w!),
+    delta: KINKED_DELTA,
+  },
   {
     op: 'depthwiseConv2d 3x3 s1 same',
     inputs: (r) => [uniform([2, 5, 5, 2], r), uniform([3, 3, 2, 2], r), uniform([2, 5, 5, 4], r)],
