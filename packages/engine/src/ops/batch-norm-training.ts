@@ -6,6 +6,15 @@ import { notDifferentiable } from './not-differentiable.js';
 
 const OP = 'batchNormTraining';
 
+/** A batch's per-channel statistics on the host, read once in the forward pass. */
+interface HostStatistics {
+  mean: Float32Array;
+  /** 1 / sqrt(variance + epsilon), in double. */
+  rstd: Float64Array;
+  /** Values per channel. */
+  count: number;
+}
+
 /**
  * Batch normalisation with the batch's statistics over every axis but the last:
  * y = gamma (x - mean) / sqrt(var + eps) + beta, var biased, as tf.moments + tf.batchNorm.
@@ -34,14 +43,14 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | undefined, beta: Te
   const normalise = tf.customGrad(((input: Tensor, scale: Tensor, offset: Tensor, save: tf.GradSaveFunc) => {
     const { mean, variance } = channelMoments(input);
     const [m, v, g, b] = [mean, variance, scale, offset].map((t) => t.dataSync());
-    const rstd = perChannel(channels, (j) => 1 / Math.sqrt(v![j]! + epsilon));
-    const k = perChannel(channels, (j) => g![j]! * rstd[j]!);
+    const host: HostStatistics = { mean: m as Float32Array, rstd: perChannel(channels, (j) => 1 / Math.sqrt(v![j]! + epsilon)), count };
+    const k = perChannel(channels, (j) => g![j]! * host.rstd[j]!);
     const y = channelAffine([[input, vector(k)]], vector(perChannel(channels, (j) => b![j]! - m![j]! * k[j]!)));
     statistics = { mean: tf.keep(mean), variance: tf.keep(variance) };
     save([input, scale, mean]);
     return {
       value: y,
-      gradFunc: (dy: Tensor, [savedX, savedScale, savedMean]: Tensor[]) => normalisationGradients(dy, savedX!, savedScale!, savedMean!, rstd, count),
+      gradFunc: (dy: Tensor, [savedX, savedScale, savedMean]: Tensor[]) => normalisationGradients(dy, savedX!, savedScale!, savedMean!, host),
     };
   }) as never) as (x: Tensor, gamma: Tensor, beta: Tensor) => Tensor;
   const y = normalise(x, gamma ?? tf.ones([channels]), beta ?? tf.zeros([channels]));
@@ -53,30 +62,26 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | undefined, beta: Te
 }
 
 /** [dx, dgamma, dbeta] for the upstream dy, each differentiable once more. */
-function normalisationGradients(dy: Tensor, x: Tensor, gamma: Tensor, mean: Tensor, rstd: Float64Array, count: number): Tensor[] {
+function normalisationGradients(dy: Tensor, x: Tensor, gamma: Tensor, mean: Tensor, host: HostStatistics): Tensor[] {
   const [s1, t] = centredSums(x, mean, dy) as [Float32Array, Float32Array];
-  const dx = inputGradient(mean, rstd, count, s1, t)(dy, x, gamma);
-  const [dGamma, dBeta] = tf.unstack(parameterGradients(mean, rstd, count, s1, t)(dy, x));
+  const dx = inputGradient(mean, host, s1, t)(dy, x, gamma);
+  const [dGamma, dBeta] = tf.unstack(parameterGradients(host, s1, t)(dy, x));
   return [dx, dGamma!, dBeta!];
 }
 
-/** (dy, x, gamma) -> dx, with its analytic derivatives. */
-function inputGradient(mean: Tensor, rstd: Float64Array, count: number, s1: Float32Array, t: Float32Array) {
+/** (dy, x, gamma) -> dx, with its analytic derivatives; `mean` is host.mean as a tensor. */
+function inputGradient(mean: Tensor, { mean: m, rstd, count }: HostStatistics, s1: Float32Array, t: Float32Array) {
   const channels = rstd.length;
-  const m = mean.dataSync();
   return tf.customGrad(((dy: Tensor, x: Tensor, gamma: Tensor, save: tf.GradSaveFunc) => {
     const gm = gamma.dataSync();
     const k = perChannel(channels, (j) => gm[j]! * rstd[j]!);
     const slope = perChannel(channels, (j) => (-k[j]! * rstd[j]! * rstd[j]! * t[j]!) / count);
     const offset = perChannel(channels, (j) => (-k[j]! * s1[j]!) / count - slope[j]! * m[j]!);
-    save([dy, x, gamma, mean]);
+    save([dy, x, mean]);
     return {
       value: channelAffine([[dy, vector(k)], [x, vector(slope)]], vector(offset)),
-      gradFunc: (g: Tensor, [savedDy, savedX, savedGamma, savedMean]: Tensor[]) => {
+      gradFunc: (g: Tensor, [savedDy, savedX, savedMean]: Tensor[]) => {
         const [g1, u, , , v] = centredSums(savedX!, savedMean!, g, savedDy!) as Float32Array[];
-        const gs = savedGamma!.dataSync();
-        const n = count;
-        const dyCoefficient = new Float64Array(channels);
         const dyCentred = new Float64Array(channels);
         const dyOffset = new Float64Array(channels);
         const xCentred = new Float64Array(channels);
@@ -85,19 +90,19 @@ function inputGradient(mean: Tensor, rstd: Float64Array, count: number, s1: Floa
         const xOffset = new Float64Array(channels);
         const dGamma = new Float64Array(channels);
         for (let j = 0; j < channels; j++) {
-          const [r, gj, S1, T, G1, U] = [rstd[j]!, gs[j]!, s1[j]!, t[j]!, g1![j]!, u![j]!];
+          const [r, gj, S1, T, G1, U] = [rstd[j]!, gm[j]!, s1[j]!, t[j]!, g1![j]!, u![j]!];
           const r3 = r * r * r;
-          const A = v![j]! - (S1 * G1) / n;
-          dyCoefficient[j] = gj * r;
-          dyCentred[j] = (-gj * r3 * U) / n;
-          dyOffset[j] = (-gj * r * G1) / n - dyCentred[j]! * m[j]!;
-          xCentred[j] = (3 * gj * r3 * r * r * T * U) / (n * n) - (gj * r3 * A) / n;
-          xDy[j] = (-gj * r3 * U) / n;
-          xG[j] = (-gj * r3 * T) / n;
-          xOffset[j] = (gj * r3 * (U * S1 + T * G1)) / (n * n) - xCentred[j]! * m[j]!;
-          dGamma[j] = r * A - (r3 * T * U) / n;
+          const A = v![j]! - (S1 * G1) / count;
+          dyCentred[j] = (-gj * r3 * U) / count;
+          dyOffset[j] = (-gj * r * G1) / count - dyCentred[j]! * m[j]!;
+          xCentred[j] = (3 * gj * r3 * r * r * T * U) / (count * count) - (gj * r3 * A) / count;
+          xDy[j] = (-gj * r3 * U) / count;
+          xG[j] = (-gj * r3 * T) / count;
+          xOffset[j] = (gj * r3 * (U * S1 + T * G1)) / (count * count) - xCentred[j]! * m[j]!;
+          dGamma[j] = r * A - (r3 * T * U) / count;
         }
-        const ddy = channelAffine([[g, vector(dyCoefficient)], [savedX!, vector(dyCentred)]], vector(dyOffset));
+        // d/d dy's coefficient on g is k = gamma r, as in the forward.
+        const ddy = channelAffine([[g, vector(k)], [savedX!, vector(dyCentred)]], vector(dyOffset));
         const ddx = channelAffine([[savedX!, vector(xCentred)], [savedDy!, vector(xDy)], [g, vector(xG)]], vector(xOffset));
         return notDifferentiable(OP, [ddy, ddx, vector(dGamma)]);
       },
@@ -106,9 +111,8 @@ function inputGradient(mean: Tensor, rstd: Float64Array, count: number, s1: Floa
 }
 
 /** (dy, x) -> [dgamma; dbeta] as one [2, C] tensor, with its analytic derivatives. */
-function parameterGradients(mean: Tensor, rstd: Float64Array, count: number, s1: Float32Array, t: Float32Array) {
+function parameterGradients({ mean: m, rstd, count }: HostStatistics, s1: Float32Array, t: Float32Array) {
   const channels = rstd.length;
-  const m = mean.dataSync();
   return tf.customGrad(((dy: Tensor, x: Tensor, save: tf.GradSaveFunc) => {
     const values = new Float32Array(2 * channels);
     for (let j = 0; j < channels; j++) {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import { CHANNEL_AFFINE_KERNEL } from '@isnet-bench/native-kernels';
+import { reduceTo } from '../gradients/reduce-to.js';
 import { fusedKernelRuns } from './fused-kernel.js';
 
 /** One term x * a of a channel affine map: x [..., C], a per channel [C]. */
@@ -32,10 +33,9 @@ export function channelAffine(terms: readonly ChannelTerm[], c: Tensor): Tensor 
     return {
       value: tf.engine().runKernel(CHANNEL_AFFINE_KERNEL, named) as Tensor,
       gradFunc: (g: Tensor, saved: Tensor[]) => {
-        const leading = [...Array(g.rank - 1).keys()];
         const grads: Tensor[] = [];
-        for (let i = 0; i < saved.length; i += 2) grads.push(tf.mul(g, saved[i + 1]!), tf.sum(tf.mul(g, saved[i]!), leading));
-        return [...grads, tf.sum(g, leading)];
+        for (let i = 0; i < saved.length; i += 2) grads.push(tf.mul(g, saved[i + 1]!), reduceTo(tf.mul(g, saved[i]!), saved[i + 1]!.shape));
+        return [...grads, reduceTo(g, c.shape)];
       },
     };
   }) as never)(...operands) as Tensor;
