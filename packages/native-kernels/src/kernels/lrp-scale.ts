@@ -1,7 +1,7 @@
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireFloat32, requireShape } from './wasm-heap.js';
+import { heapOffset, heapView, requireElementwise, requireFloat32 } from './wasm-heap.js';
 
 /**
  * Kernels of this suite's own: the LRP-epsilon scaling of a ReLU's incoming gradient,
@@ -18,8 +18,7 @@ const epsilonOf = (attrs: unknown): number => (attrs as { epsilon: number }).eps
 
 const scale: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, z } = inputs as Record<'dy' | 'z', TensorInfo>;
-  requireFloat32(LRP_SCALE_KERNEL, { dy, z });
-  requireShape(LRP_SCALE_KERNEL, 'z', z.shape, dy.shape);
+  requireElementwise(LRP_SCALE_KERNEL, { dy, z });
   const wasm = backend as BackendWasm;
   const value = wasm.makeOutput(dy.shape, 'float32');
   const r = wasm.makeOutput(dy.shape, 'float32');
@@ -30,8 +29,7 @@ const scale: KernelFunc = ({ inputs, backend, attrs }) => {
 
 const scaleGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { g, dy, z, r } = inputs as Record<'g' | 'dy' | 'z' | 'r', TensorInfo>;
-  requireFloat32(LRP_SCALE_GRAD_KERNEL, { g, dy, z, r });
-  for (const [name, t] of Object.entries({ dy, z, r })) requireShape(LRP_SCALE_GRAD_KERNEL, name, t.shape, g.shape);
+  requireElementwise(LRP_SCALE_GRAD_KERNEL, { g, dy, z, r });
   const wasm = backend as BackendWasm;
   const dDy = wasm.makeOutput(g.shape, 'float32');
   const dZ = wasm.makeOutput(g.shape, 'float32');

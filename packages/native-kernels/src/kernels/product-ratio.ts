@@ -1,7 +1,7 @@
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireFloat32, requireShape } from './wasm-heap.js';
+import { heapOffset, heapView, requireElementwise } from './wasm-heap.js';
 
 /**
  * Kernels of this suite's own: (a, b, c) -> (a * b) / c, LRP's relevance (activation times
@@ -12,14 +12,9 @@ import { heapOffset, heapView, requireFloat32, requireShape } from './wasm-heap.
 export const PRODUCT_RATIO_KERNEL = 'IsnetProductRatio';
 export const PRODUCT_RATIO_GRAD_KERNEL = 'IsnetProductRatioGrad';
 
-function sameShapes(kernel: string, first: TensorInfo, others: Record<string, TensorInfo>): void {
-  requireFloat32(kernel, { ...others, first });
-  for (const [name, t] of Object.entries(others)) requireShape(kernel, name, t.shape, first.shape);
-}
-
 const ratio: KernelFunc = ({ inputs, backend }) => {
   const { a, b, c } = inputs as Record<'a' | 'b' | 'c', TensorInfo>;
-  sameShapes(PRODUCT_RATIO_KERNEL, a, { b, c });
+  requireElementwise(PRODUCT_RATIO_KERNEL, { a, b, c });
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput(a.shape, 'float32');
   nativeAddon().productRatio(heapView(wasm), { a: heapOffset(wasm, a), b: heapOffset(wasm, b), c: heapOffset(wasm, c), out: heapOffset(wasm, out), size: util.sizeFromShape(a.shape) });
@@ -28,7 +23,7 @@ const ratio: KernelFunc = ({ inputs, backend }) => {
 
 const ratioGrad: KernelFunc = ({ inputs, backend }) => {
   const { g, a, b, c } = inputs as Record<'g' | 'a' | 'b' | 'c', TensorInfo>;
-  sameShapes(PRODUCT_RATIO_GRAD_KERNEL, g, { a, b, c });
+  requireElementwise(PRODUCT_RATIO_GRAD_KERNEL, { g, a, b, c });
   const wasm = backend as BackendWasm;
   const [da, db, dc] = [0, 1, 2].map(() => wasm.makeOutput(g.shape, 'float32'));
   nativeAddon().productRatioGrad(heapView(wasm), {

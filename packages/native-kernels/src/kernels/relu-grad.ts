@@ -1,7 +1,7 @@
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireFloat32, requireShape } from './wasm-heap.js';
+import { heapOffset, heapView, requireElementwise } from './wasm-heap.js';
 
 /**
  * A kernel of this suite's own: ReLU's gradient (dy, x) -> dy * step(x) in one pass, where
@@ -12,8 +12,7 @@ export const RELU_GRAD_KERNEL = 'IsnetReluGrad';
 
 const kernelFunc: KernelFunc = ({ inputs, backend }) => {
   const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
-  requireFloat32(RELU_GRAD_KERNEL, { dy, x });
-  requireShape(RELU_GRAD_KERNEL, 'x', x.shape, dy.shape);
+  requireElementwise(RELU_GRAD_KERNEL, { dy, x });
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput(dy.shape, 'float32');
   nativeAddon().reluGrad(heapView(wasm), { dy: heapOffset(wasm, dy), x: heapOffset(wasm, x), out: heapOffset(wasm, out), size: util.sizeFromShape(dy.shape) });

@@ -43,3 +43,10 @@ export function requireShape(kernel: string, name: string, shape: readonly numbe
     throw new Error(`${kernel} (native kernels): ${name} has shape [${shape}], expected [${expected}]`);
   }
 }
+
+/** Elementwise operands: all float32 and of the first one's shape (named in errors as given). */
+export function requireElementwise(kernel: string, operands: Record<string, TensorInfo>): void {
+  requireFloat32(kernel, operands);
+  const [[, reference], ...others] = Object.entries(operands);
+  for (const [name, t] of others) requireShape(kernel, name, t.shape, reference!.shape);
+}
