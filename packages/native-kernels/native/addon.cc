@@ -28,6 +28,19 @@ Context& context_of(napi_env env) {
   return *static_cast<Context*>(data);
 }
 
+// What every kernel binding does around its body: read (heap, fields), turn C++ exceptions into
+// JS ones, return undefined (kernels write their outputs into the heap).
+template <class Body>
+napi_value heap_kernel(napi_env env, napi_callback_info info, Body body) {
+  return guarded(env, [&] {
+    const std::vector<napi_value> args = arguments(env, info, 2);
+    const Heap heap(env, args[0]);
+    const Fields fields(env, args[1]);
+    body(context_of(env), heap, fields);
+    return undefined(env);
+  });
+}
+
 // Reads the fused bias/activation fields; offsets of -1 mean "absent".
 Epilogue read_epilogue(const Fields& fields, const Heap& heap, int64_t columns) {
   Epilogue epilogue;
@@ -82,54 +95,39 @@ int64_t filter_size(const ConvGeometry& g) {
 
 // conv2d(heap, {x, filter, out, <geometry>, <epilogue>})
 napi_value Conv2d(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const ConvGeometry g = read_geometry(fields);
     const Epilogue epilogue = read_epilogue(fields, heap, g.out_c);
-    conv2d(context_of(env), g, heap.floats(fields, "x", input_size(g)),
+    conv2d(context, g, heap.floats(fields, "x", input_size(g)),
            heap.floats(fields, "filter", filter_size(g)),
            heap.floats(fields, "out", output_size(g)), epilogue);
-    return undefined(env);
   });
 }
 
 // conv2dBackpropInput(heap, {dy, filter, out, <geometry>})
 napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const ConvGeometry g = read_geometry(fields);
-    conv2d_backprop_input(context_of(env), g, heap.floats(fields, "dy", output_size(g)),
+    conv2d_backprop_input(context, g, heap.floats(fields, "dy", output_size(g)),
                           heap.floats(fields, "filter", filter_size(g)),
                           heap.floats(fields, "out", input_size(g)));
-    return undefined(env);
   });
 }
 
 // conv2dBackpropFilter(heap, {x, dy, out, <geometry>})
 napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const ConvGeometry g = read_geometry(fields);
-    conv2d_backprop_filter(context_of(env), g, heap.floats(fields, "x", input_size(g)),
+    conv2d_backprop_filter(context, g, heap.floats(fields, "x", input_size(g)),
                            heap.floats(fields, "dy", output_size(g)),
                            heap.floats(fields, "out", filter_size(g)));
-    return undefined(env);
   });
 }
 
 // batchMatMul(heap, {a, b, out, m, n, k, transposeA, transposeB, aBatches, bBatches,
 //                    aBatch, bBatch, <epilogue>})
 napi_value BatchMatMul(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     BatchMatMulProblem p;
     p.m = fields.count("m");
     p.n = fields.count("n");
@@ -154,35 +152,27 @@ napi_value BatchMatMul(napi_env env, napi_callback_info info) {
     p.a = heap.floats(fields, "a", elements({a_batches, p.m, p.k}));
     p.b = heap.floats(fields, "b", elements({p.b_batches, p.k, p.n}));
     p.out = heap.floats(fields, "out", elements({p.batches, p.m, p.n}));
-    batch_matmul(context_of(env), p);
-    return undefined(env);
+    batch_matmul(context, p);
   });
 }
 
 // unary(heap, {op, x, out, size, alpha})
 napi_value Unary(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t op = fields.integer("op");
     if (op < 0 || op > static_cast<int64_t>(UnaryOp::kLrpStabilize)) {
       throw std::invalid_argument("unknown unary op code " + std::to_string(op));
     }
     const int64_t size = fields.count("size");
-    unary(context_of(env), static_cast<UnaryOp>(op), heap.floats(fields, "x", size),
+    unary(context, static_cast<UnaryOp>(op), heap.floats(fields, "x", size),
           heap.floats(fields, "out", size), size, static_cast<float>(fields.number("alpha")));
-    return undefined(env);
   });
 }
 
 // channelAffine(heap, {x, a, y, b, z, d, c, out, rows, channels}): out = x a + y b + z d + c;
 // y, b (and z, d) may be -1 for fewer terms.
 napi_value ChannelAffine(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t rows = fields.count("rows");
     const int64_t channels = fields.count("channels");
     const int64_t size = elements({rows, channels});
@@ -194,137 +184,101 @@ napi_value ChannelAffine(napi_env env, napi_callback_info info) {
       terms[count++] = {heap.floats(fields, name[0], size), heap.floats(fields, name[1], channels)};
     }
     if (count == 0) throw std::invalid_argument("x must be given");
-    channel_affine(context_of(env), terms, count, heap.floats(fields, "c", channels),
+    channel_affine(context, terms, count, heap.floats(fields, "c", channels),
                    heap.floats(fields, "out", size), rows, channels);
-    return undefined(env);
   });
 }
 
 // channelMoments(heap, {x, mean, variance, rows, channels})
 napi_value ChannelMoments(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t rows = fields.count("rows");
     const int64_t channels = fields.count("channels");
-    channel_moments(context_of(env), heap.floats(fields, "x", elements({rows, channels})), rows,
+    channel_moments(context, heap.floats(fields, "x", elements({rows, channels})), rows,
                     channels, heap.floats(fields, "mean", channels),
                     heap.floats(fields, "variance", channels));
-    return undefined(env);
   });
 }
 
 // centredSums(heap, {x, mean, a, b, sums, rows, channels}); b may be -1.
 napi_value CentredSums(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t rows = fields.count("rows");
     const int64_t channels = fields.count("channels");
     const int64_t size = elements({rows, channels});
     const bool with_b = fields.integer("b") != -1;
-    centred_sums(context_of(env), heap.floats(fields, "x", size),
+    centred_sums(context, heap.floats(fields, "x", size),
                  heap.floats(fields, "mean", channels), heap.floats(fields, "a", size),
                  with_b ? heap.floats(fields, "b", size) : nullptr, rows, channels,
                  heap.floats(fields, "sums", (with_b ? 5 : 2) * channels));
-    return undefined(env);
   });
 }
 
 // rankWeights(heap, {x, weights, out, rows, n})
 napi_value RankWeights(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t rows = fields.count("rows");
     const int64_t n = fields.count("n");
     if (n > 0xffffffffLL) throw std::invalid_argument("n must be below 2^32");
     const int64_t size = elements({rows, n});
-    rank_weights(context_of(env), heap.floats(fields, "x", size), heap.floats(fields, "weights", n),
+    rank_weights(context, heap.floats(fields, "x", size), heap.floats(fields, "weights", n),
                  heap.floats(fields, "out", size), rows, n);
-    return undefined(env);
   });
 }
 
 // reluGrad(heap, {dy, x, out, size})
 napi_value ReluGrad(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t size = fields.count("size");
-    relu_grad(context_of(env), heap.floats(fields, "dy", size), heap.floats(fields, "x", size),
+    relu_grad(context, heap.floats(fields, "dy", size), heap.floats(fields, "x", size),
               heap.floats(fields, "out", size), size);
-    return undefined(env);
   });
 }
 
 // productRatio(heap, {a, b, c, out, size})
 napi_value ProductRatio(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t size = fields.count("size");
-    product_ratio(context_of(env), heap.floats(fields, "a", size), heap.floats(fields, "b", size),
+    product_ratio(context, heap.floats(fields, "a", size), heap.floats(fields, "b", size),
                   heap.floats(fields, "c", size), heap.floats(fields, "out", size), size);
-    return undefined(env);
   });
 }
 
 // productRatioGrad(heap, {g, a, b, c, da, db, dc, size})
 napi_value ProductRatioGrad(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t size = fields.count("size");
-    product_ratio_grad(context_of(env), heap.floats(fields, "g", size),
+    product_ratio_grad(context, heap.floats(fields, "g", size),
                        heap.floats(fields, "a", size), heap.floats(fields, "b", size),
                        heap.floats(fields, "c", size), heap.floats(fields, "da", size),
                        heap.floats(fields, "db", size), heap.floats(fields, "dc", size), size);
-    return undefined(env);
   });
 }
 
 // lrpScale(heap, {dy, z, value, r, size, epsilon})
 napi_value LrpScale(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t size = fields.count("size");
-    lrp_scale(context_of(env), heap.floats(fields, "dy", size), heap.floats(fields, "z", size),
+    lrp_scale(context, heap.floats(fields, "dy", size), heap.floats(fields, "z", size),
               static_cast<float>(fields.number("epsilon")), heap.floats(fields, "value", size),
               heap.floats(fields, "r", size), size);
-    return undefined(env);
   });
 }
 
 // lrpScaleGrad(heap, {g, dy, z, r, dDy, dZ, size, epsilon})
 napi_value LrpScaleGrad(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t size = fields.count("size");
-    lrp_scale_grad(context_of(env), heap.floats(fields, "g", size), heap.floats(fields, "dy", size),
+    lrp_scale_grad(context, heap.floats(fields, "g", size), heap.floats(fields, "dy", size),
                    heap.floats(fields, "z", size), heap.floats(fields, "r", size),
                    static_cast<float>(fields.number("epsilon")), heap.floats(fields, "dDy", size),
                    heap.floats(fields, "dZ", size), size);
-    return undefined(env);
   });
 }
 
 // binary(heap, {op, out, rows, inner, a, aBroadcast, b, bBroadcast})
 napi_value Binary(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     BinaryProblem p;
     const int64_t op = fields.integer("op");
     if (op < 0 || op > static_cast<int64_t>(BinaryOp::kDiv)) {
@@ -346,22 +300,17 @@ napi_value Binary(napi_env env, napi_callback_info info) {
     p.a = operand("a", "aBroadcast");
     p.b = operand("b", "bBroadcast");
     p.out = heap.floats(fields, "out", total);
-    binary(context_of(env), p);
-    return undefined(env);
+    binary(context, p);
   });
 }
 
 // sumRows(heap, {x, out, rows, columns})
 napi_value SumRows(napi_env env, napi_callback_info info) {
-  return guarded(env, [&] {
-    const std::vector<napi_value> args = arguments(env, info, 2);
-    const Heap heap(env, args[0]);
-    const Fields fields(env, args[1]);
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t rows = fields.count("rows");
     const int64_t columns = fields.count("columns");
-    sum_rows(context_of(env), heap.floats(fields, "x", elements({rows, columns})), rows, columns,
+    sum_rows(context, heap.floats(fields, "x", elements({rows, columns})), rows, columns,
              heap.floats(fields, "out", columns));
-    return undefined(env);
   });
 }
 
