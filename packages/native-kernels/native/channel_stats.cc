@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <limits>
 
+#include "elementwise.h"
+
 namespace isnet {
 namespace {
 
-// Elements per thread below which splitting a reduction costs more than it saves.
-constexpr int64_t kMinElementsPerPart = 1 << 15;
 // Rows summed in float before being added to the double totals: float arithmetic vectorises
 // twice as wide with no conversions, and a block this short keeps float rounding far below
 // float32 output precision.
@@ -68,8 +68,7 @@ void centred_rows(const float* __restrict x, const float* __restrict mean,
 template <class RowsFn>
 const double* reduce_rows(Context& context, int64_t rows, int64_t channels, int64_t width,
                           const RowsFn& rows_fn) {
-  const int64_t min_rows = std::max<int64_t>(1, kMinElementsPerPart / std::max<int64_t>(channels, 1));
-  const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(context.threads(), rows / min_rows));
+  const int64_t parts = reduction_parts(context, rows, channels);
   // Doubles in the float scratch: it is 64-byte aligned. One extra row of `width` for totals.
   double* partials = reinterpret_cast<double*>(context.partials().get(2 * (parts + 1) * width));
   context.pool().parallel_for(parts, [&](int64_t part, int thread) {

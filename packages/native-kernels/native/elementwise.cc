@@ -64,9 +64,6 @@ const float* at(const BinaryOperand& operand, int64_t r, int64_t j, int64_t inne
   return operand.data;
 }
 
-// Large enough that a task's work dwarfs handing it to a thread.
-constexpr int64_t kChunk = 1 << 15;
-
 // Runs fn(begin, end) over [0, n) in kChunk-element tasks.
 template <class Fn>
 void for_each_chunk(Context& context, int64_t n, const Fn& fn) {
@@ -280,9 +277,7 @@ namespace isnet {
 
 void sum_rows(Context& context, const float* x, int64_t rows, int64_t columns, float* out) {
   if (columns == 0) return;
-  // Enough rows per part that a part's work dwarfs handing it to a thread.
-  const int64_t min_rows = std::max<int64_t>(1, kChunk / columns);
-  const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(context.threads(), rows / min_rows));
+  const int64_t parts = reduction_parts(context, rows, columns);
   float* partials = context.partials().get(parts * columns);
   context.pool().parallel_for(parts, [&](int64_t part, int) {
     float* __restrict sum = partials + part * columns;

@@ -4,11 +4,22 @@
 // or as one value per row (a per-image scalar).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "context.h"
 
 namespace isnet {
+
+// Elements per task below which handing work to a thread costs more than it saves.
+constexpr int64_t kChunk = 1 << 15;
+
+// How many contiguous blocks of rows a reduction over rows x columns splits into: at most one
+// per thread, each of at least kChunk elements.
+inline int64_t reduction_parts(const Context& context, int64_t rows, int64_t columns) {
+  const int64_t min_rows = std::max<int64_t>(1, kChunk / std::max<int64_t>(columns, 1));
+  return std::max<int64_t>(1, std::min<int64_t>(context.threads(), rows / min_rows));
+}
 
 enum class BinaryOp { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3 };
 
