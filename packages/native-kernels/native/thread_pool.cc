@@ -1,6 +1,33 @@
 #include "thread_pool.h"
 
+#include <chrono>
+
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
+#include <immintrin.h>
+#define ISNET_CPU_RELAX() _mm_pause()
+#else
+#define ISNET_CPU_RELAX() std::this_thread::yield()
+#endif
+
 namespace isnet {
+
+namespace {
+
+// Polls done() for up to kSpinNanoseconds; true as soon as it holds.
+template <typename Done>
+bool spin_until(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::nanoseconds(ThreadPool::kSpinNanoseconds);
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (done()) return true;
+      ISNET_CPU_RELAX();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+  }
+}
+
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) {
   for (int thread = 1; thread < threads; ++thread) {
@@ -34,8 +61,10 @@ void ThreadPool::parallel_for(int64_t count, const Task& task) {
   wake_.notify_all();
   run_tasks(task, count, 0);
 
+  const auto finished = [this] { return unfinished_.load() == 0 && active_.load() == 0; };
+  spin_until(finished);
   std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [this] { return unfinished_.load() == 0 && active_ == 0; });
+  done_.wait(lock, finished);
   task_ = nullptr;  // workers waking from now on skip this loop
   if (error_) {
     std::exception_ptr error = error_;
@@ -49,9 +78,10 @@ void ThreadPool::worker_loop(int thread) {
   for (;;) {
     const Task* task;
     int64_t count;
+    spin_until([&] { return generation_.load() != seen; });
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+      wake_.wait(lock, [&] { return stopping_ || generation_.load() != seen; });
       if (stopping_) return;
       seen = generation_;
       if (task_ == nullptr) continue;  // woke after that loop had finished

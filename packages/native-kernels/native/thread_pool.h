@@ -32,6 +32,11 @@ class ThreadPool {
   // exception a task throws is rethrown here.
   void parallel_for(int64_t count, const Task& task);
 
+  // How long an idle worker polls for the next loop before it sleeps, and the caller polls for
+  // the workers' last tasks before it sleeps: a training step issues hundreds of loops tens of
+  // microseconds apart, and a futex wake-up on a virtual machine costs as much as a small loop.
+  static constexpr int64_t kSpinNanoseconds = 200'000;
+
  private:
   void worker_loop(int thread);
   void run_tasks(const Task& task, int64_t count, int thread);
@@ -40,13 +45,14 @@ class ThreadPool {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable done_;
-  // Guarded by mutex_. A loop is published by bumping generation_ and withdrawn by clearing
+  // Written under mutex_. A loop is published by bumping generation_ and withdrawn by clearing
   // task_; a worker takes part only if it sees task_ set, and is then counted in active_.
-  uint64_t generation_ = 0;
+  // generation_ and active_ are atomic so that spinning threads can poll them without the lock.
+  std::atomic<uint64_t> generation_{0};
   bool stopping_ = false;
   const Task* task_ = nullptr;
   int64_t count_ = 0;
-  int active_ = 0;
+  std::atomic<int> active_{0};
   std::exception_ptr error_;
   // Next index to hand out, and tasks not yet finished.
   std::atomic<int64_t> next_{0};
