@@ -164,6 +164,7 @@ void gather_filter_gradient(const ConvGeometry& g, const PaddedInput& padded, in
   OutputPixel pixel(g, pixel0);
   for (int64_t p = 0; p < depth; ++p, pixel.next(g)) pixels[p] = padded.data + padded.window(g, pixel);
   const GatherMicroKernel kernel = gather_micro_kernel();
+  const WideGatherMicroKernel wide_kernel = wide_gather_micro_kernel();
   alignas(64) float edge[kMR * kNR];
   const int64_t patch = g.patch();
   for (int64_t tap0 = 0; tap0 < patch; tap0 += kMR) {
@@ -178,6 +179,12 @@ void gather_filter_gradient(const ConvGeometry& g, const PaddedInput& padded, in
       const int64_t col0 = j * kNR;
       const int64_t cols = std::min(kNR, g.out_c - col0);
       float* tile = sum + tap0 * g.out_c + col0;
+      if (rows == kMR && col0 + 2 * kNR <= g.out_c) {  // two full slivers at once
+        wide_kernel(pixels, offsets, depth, dy_rows.sliver(0, j), dy_rows.sliver(0, j + 1), tile,
+                    g.out_c, accumulate);
+        ++j;
+        continue;
+      }
       if (rows == kMR && cols == kNR) {
         kernel(pixels, offsets, depth, dy_rows.sliver(0, j), tile, g.out_c, accumulate);
         continue;

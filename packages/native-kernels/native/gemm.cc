@@ -108,6 +108,13 @@ void micro_kernel_generic(const ASegment* segments, int64_t count, const float* 
   micro_kernel_body(segments, count, b, c, ldc, accumulate);
 }
 
+// Without AVX-512 a wide tile would not fit the registers: it is two narrow ones.
+void wide_kernel_generic(const ASegment* segments, int64_t count, const float* b0,
+                         const float* b1, float* c, int64_t ldc, bool accumulate) {
+  micro_kernel_body(segments, count, b0, c, ldc, accumulate);
+  micro_kernel_body(segments, count, b1, c + kNR, ldc, accumulate);
+}
+
 void tile_epilogue_generic(float* c, int64_t ldc, const float* bias, bool relu) {
   tile_epilogue_body(c, ldc, bias, relu);
 }
@@ -117,12 +124,34 @@ void gather_kernel_generic(const float* const* pixels, const int64_t* offsets, i
   gather_kernel_body(pixels, offsets, depth, b, c, ldc, accumulate);
 }
 
+void wide_gather_kernel_generic(const float* const* pixels, const int64_t* offsets,
+                                int64_t depth, const float* b0, const float* b1, float* c,
+                                int64_t ldc, bool accumulate) {
+  gather_kernel_body(pixels, offsets, depth, b0, c, ldc, accumulate);
+  gather_kernel_body(pixels, offsets, depth, b1, c + kNR, ldc, accumulate);
+}
+
 #if defined(__x86_64__) || defined(__i386__)
 __attribute__((target("avx2,fma"))) void micro_kernel_avx2(const ASegment* segments,
                                                            int64_t count, const float* b,
                                                            float* c, int64_t ldc,
                                                            bool accumulate) {
   micro_kernel_body(segments, count, b, c, ldc, accumulate);
+}
+
+__attribute__((target("avx2,fma"))) void wide_kernel_avx2(const ASegment* segments,
+                                                          int64_t count, const float* b0,
+                                                          const float* b1, float* c, int64_t ldc,
+                                                          bool accumulate) {
+  micro_kernel_body(segments, count, b0, c, ldc, accumulate);
+  micro_kernel_body(segments, count, b1, c + kNR, ldc, accumulate);
+}
+
+__attribute__((target("avx2,fma"))) void wide_gather_kernel_avx2(
+    const float* const* pixels, const int64_t* offsets, int64_t depth, const float* b0,
+    const float* b1, float* c, int64_t ldc, bool accumulate) {
+  gather_kernel_body(pixels, offsets, depth, b0, c, ldc, accumulate);
+  gather_kernel_body(pixels, offsets, depth, b1, c + kNR, ldc, accumulate);
 }
 
 __attribute__((target("avx2,fma"))) void tile_epilogue_avx2(float* c, int64_t ldc,
@@ -221,6 +250,64 @@ __attribute__((target("avx512f"))) void gather_kernel_avx512(const float* const*
   store_tile16(even, odd, c, ldc, accumulate);
 }
 
+// Writes (or adds) a wide tile's accumulators to C.
+__attribute__((target("avx512f"), always_inline)) inline void store_wide_tile16(
+    const Vec16 (&left)[kMR], const Vec16 (&right)[kMR], float* c, int64_t ldc, bool accumulate) {
+#pragma GCC unroll 6
+  for (int r = 0; r < kMR; ++r) {
+    UnalignedVec16* row = reinterpret_cast<UnalignedVec16*>(c + r * ldc);
+    row[0] = accumulate ? row[0] + left[r] : left[r];
+    row[1] = accumulate ? row[1] + right[r] : right[r];
+  }
+}
+
+// The wide tile: 2 kMR accumulators are enough FMAs in flight without an even/odd split.
+__attribute__((target("avx512f"))) void wide_kernel_avx512(const ASegment* segments,
+                                                           int64_t count, const float* b0,
+                                                           const float* b1, float* c,
+                                                           int64_t ldc, bool accumulate) {
+  Vec16 left[kMR] = {};
+  Vec16 right[kMR] = {};
+  for (const ASegment* segment = segments; segment < segments + count; ++segment) {
+    const float* rows[kMR];
+    for (int r = 0; r < kMR; ++r) rows[r] = segment->rows[r];
+    for (int64_t p = 0; p < segment->depth; ++p) {
+      const Vec16 l = *reinterpret_cast<const UnalignedVec16*>(b0);
+      const Vec16 h = *reinterpret_cast<const UnalignedVec16*>(b1);
+#pragma GCC unroll 6
+      for (int r = 0; r < kMR; ++r) {
+        const Vec16 a = broadcast16(rows[r][p]);
+        left[r] += a * l;
+        right[r] += a * h;
+      }
+      b0 += kNR;
+      b1 += kNR;
+    }
+  }
+  store_wide_tile16(left, right, c, ldc, accumulate);
+}
+
+__attribute__((target("avx512f"))) void wide_gather_kernel_avx512(
+    const float* const* pixels, const int64_t* offsets, int64_t depth, const float* b0,
+    const float* b1, float* c, int64_t ldc, bool accumulate) {
+  Vec16 left[kMR] = {};
+  Vec16 right[kMR] = {};
+  int64_t offset[kMR];
+  for (int r = 0; r < kMR; ++r) offset[r] = offsets[r];
+  for (int64_t p = 0; p < depth; ++p) {
+    const float* pixel = pixels[p];
+    const Vec16 l = *reinterpret_cast<const UnalignedVec16*>(b0 + p * kNR);
+    const Vec16 h = *reinterpret_cast<const UnalignedVec16*>(b1 + p * kNR);
+#pragma GCC unroll 6
+    for (int r = 0; r < kMR; ++r) {
+      const Vec16 a = broadcast16(pixel[offset[r]]);
+      left[r] += a * l;
+      right[r] += a * h;
+    }
+  }
+  store_wide_tile16(left, right, c, ldc, accumulate);
+}
+
 __attribute__((target("avx512f"))) void tile_epilogue_avx512(float* c, int64_t ldc,
                                                               const float* bias, bool relu) {
   const Vec16 zero = {};
@@ -249,7 +336,9 @@ bool always() { return true; }
 struct Candidate {
   const char* name;
   MicroKernel kernel;
+  WideMicroKernel wide;
   GatherMicroKernel gather;
+  WideGatherMicroKernel wide_gather;
   TileEpilogue epilogue;
   bool (*supported)();
 };
@@ -257,10 +346,13 @@ struct Candidate {
 // Fastest first.
 const Candidate kCandidates[] = {
 #if defined(__x86_64__) || defined(__i386__)
-    {"avx512f", micro_kernel_avx512, gather_kernel_avx512, tile_epilogue_avx512, cpu_has_avx512f},
-    {"avx2+fma", micro_kernel_avx2, gather_kernel_avx2, tile_epilogue_avx2, cpu_has_avx2_fma},
+    {"avx512f", micro_kernel_avx512, wide_kernel_avx512, gather_kernel_avx512,
+     wide_gather_kernel_avx512, tile_epilogue_avx512, cpu_has_avx512f},
+    {"avx2+fma", micro_kernel_avx2, wide_kernel_avx2, gather_kernel_avx2, wide_gather_kernel_avx2,
+     tile_epilogue_avx2, cpu_has_avx2_fma},
 #endif
-    {"generic", micro_kernel_generic, gather_kernel_generic, tile_epilogue_generic, always},
+    {"generic", micro_kernel_generic, wide_kernel_generic, gather_kernel_generic,
+     wide_gather_kernel_generic, tile_epilogue_generic, always},
 };
 
 std::atomic<const Candidate*> selected{nullptr};
@@ -283,7 +375,11 @@ const Candidate& current() {
 
 MicroKernel micro_kernel() { return current().kernel; }
 
+WideMicroKernel wide_micro_kernel() { return current().wide; }
+
 GatherMicroKernel gather_micro_kernel() { return current().gather; }
+
+WideGatherMicroKernel wide_gather_micro_kernel() { return current().wide_gather; }
 
 TileEpilogue tile_epilogue() { return current().epilogue; }
 

@@ -57,6 +57,15 @@ using GatherMicroKernel = void (*)(const float* const* pixels, const int64_t* of
                                    int64_t depth, const float* b, float* c, int64_t ldc,
                                    bool accumulate);
 
+// The same over a kMR x 2kNR tile: two adjacent B slivers (b0 for columns [0, kNR) of the
+// tile, b1 for [kNR, 2kNR)) against one read of A. With AVX-512 a step is then 2 B loads and
+// kMR broadcasts for 2kMR FMAs instead of 1 and kMR for kMR: the narrow tile is bound by loads.
+using WideMicroKernel = void (*)(const ASegment* segments, int64_t count, const float* b0,
+                                 const float* b1, float* c, int64_t ldc, bool accumulate);
+using WideGatherMicroKernel = void (*)(const float* const* pixels, const int64_t* offsets,
+                                       int64_t depth, const float* b0, const float* b1, float* c,
+                                       int64_t ldc, bool accumulate);
+
 // Adds a kNR-float bias row (if not null) to every row of a full kMR x kNR tile, then applies
 // ReLU if asked: the common epilogue, with the micro-kernel's instruction set (the portable
 // one costs more than the micro-kernel itself when the GEMM is shallow).
@@ -64,8 +73,10 @@ using TileEpilogue = void (*)(float* c, int64_t ldc, const float* bias, bool rel
 
 // The micro-kernel in use: by default the fastest this CPU supports, detected at run time.
 MicroKernel micro_kernel();
-// Its gathering form and its tile epilogue, for the same instruction set.
+// Its wide and gathering forms and its tile epilogue, for the same instruction set.
+WideMicroKernel wide_micro_kernel();
 GatherMicroKernel gather_micro_kernel();
+WideGatherMicroKernel wide_gather_micro_kernel();
 TileEpilogue tile_epilogue();
 const char* micro_kernel_name();
 // Names of the micro-kernels this CPU supports, fastest first: "avx512f", "avx2+fma", "generic".
@@ -176,13 +187,23 @@ void gemm_tile(const ASource& a_source, const PackedB& b, int64_t row_begin, int
   }
 
   const MicroKernel kernel = micro_kernel();
+  const WideMicroKernel wide_kernel = wide_micro_kernel();
   const TileEpilogue fast_epilogue = epilogue.per_column_bias_relu() ? tile_epilogue() : nullptr;
+  // The epilogue of one tile of kNR columns at most, once its last k-block is in.
+  const auto finish = [&](float* tile, int64_t tile_rows, int64_t col0, int64_t cols) {
+    if (tile_rows == kMR && cols == kNR && fast_epilogue != nullptr) {
+      fast_epilogue(tile, ldc, epilogue.bias.data ? epilogue.bias.data + col0 : nullptr,
+                    epilogue.activation == Activation::kRelu);
+    } else {
+      epilogue.apply(tile, ldc, tile_rows, col0, cols);
+    }
+  };
   int64_t segment_counts[kMC / kMR];
   alignas(64) float edge[kMR * kNR];
   for (int64_t kb = 0; kb < b.blocks(); ++kb) {
     const int64_t depth = b.depth(kb);
     const bool add = accumulate || kb > 0;
-    const bool last = kb + 1 == b.blocks();
+    const bool last = kb + 1 == b.blocks() && epilogue.active();
     for (int64_t i0 = row_begin; i0 < row_end; i0 += kMC) {
       const int64_t rows = std::min(kMC, row_end - i0);
       const int64_t strips = ceil_div(rows, kMR);
@@ -190,33 +211,43 @@ void gemm_tile(const ASource& a_source, const PackedB& b, int64_t row_begin, int
         segment_counts[s] = a_source(i0 + s * kMR, std::min(kMR, rows - s * kMR), kb * kKC, depth,
                                      &scratch.segments[s * kKC], &scratch.strips[s * kMR * kKC]);
       }
-      for (int64_t j = sliver_begin; j < sliver_end; ++j) {
-        const float* b_sliver = b.sliver(kb, j);
+      // One sliver, or two full ones through the wide kernel, per column step.
+      for (int64_t j = sliver_begin; j < sliver_end;) {
         const int64_t col0 = j * kNR;
-        const int64_t cols = std::min(kNR, b.n() - col0);
+        const bool pair = j + 1 < sliver_end && col0 + 2 * kNR <= b.n();
         for (int64_t s = 0; s < strips; ++s) {
           const int64_t tile_rows = std::min(kMR, rows - s * kMR);
           const ASegment* segments = &scratch.segments[s * kKC];
           float* tile = c + (i0 + s * kMR) * ldc + col0;
-          if (tile_rows == kMR && cols == kNR) {
-            kernel(segments, segment_counts[s], b_sliver, tile, ldc, add);
-          } else {  // partial tile: compute the full tile aside and keep the valid part
-            kernel(segments, segment_counts[s], b_sliver, edge, kNR, false);
-            for (int64_t r = 0; r < tile_rows; ++r) {
-              for (int64_t col = 0; col < cols; ++col) {
-                const float v = edge[r * kNR + col];
-                tile[r * ldc + col] = add ? tile[r * ldc + col] + v : v;
+          if (pair && tile_rows == kMR) {
+            wide_kernel(segments, segment_counts[s], b.sliver(kb, j), b.sliver(kb, j + 1), tile,
+                        ldc, add);
+            if (last) {
+              finish(tile, kMR, col0, kNR);
+              finish(tile + kNR, kMR, col0 + kNR, kNR);
+            }
+            continue;
+          }
+          for (int64_t half = 0; half < (pair ? 2 : 1); ++half) {
+            const int64_t part_col0 = col0 + half * kNR;
+            const int64_t cols = std::min(kNR, b.n() - part_col0);
+            float* part = tile + half * kNR;
+            const float* b_sliver = b.sliver(kb, j + half);
+            if (tile_rows == kMR && cols == kNR) {
+              kernel(segments, segment_counts[s], b_sliver, part, ldc, add);
+            } else {  // partial tile: compute the full tile aside and keep the valid part
+              kernel(segments, segment_counts[s], b_sliver, edge, kNR, false);
+              for (int64_t r = 0; r < tile_rows; ++r) {
+                for (int64_t col = 0; col < cols; ++col) {
+                  const float v = edge[r * kNR + col];
+                  part[r * ldc + col] = add ? part[r * ldc + col] + v : v;
+                }
               }
             }
-          }
-          if (!last || !epilogue.active()) continue;
-          if (tile_rows == kMR && cols == kNR && fast_epilogue != nullptr) {
-            fast_epilogue(tile, ldc, epilogue.bias.data ? epilogue.bias.data + col0 : nullptr,
-                          epilogue.activation == Activation::kRelu);
-          } else {
-            epilogue.apply(tile, ldc, tile_rows, col0, cols);
+            if (last) finish(part, tile_rows, part_col0, cols);
           }
         }
+        j += pair ? 2 : 1;
       }
     }
   }
