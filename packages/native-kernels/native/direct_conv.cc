@@ -22,13 +22,6 @@ DIRECT_INLINE Vec16 load(const float* p) { return *reinterpret_cast<const Unalig
 DIRECT_INLINE void store(float* p, Vec16 v) { *reinterpret_cast<UnalignedVec16*>(p) = v; }
 DIRECT_INLINE Vec16 splat(float s) { return Vec16{} + s; }
 
-DIRECT_INLINE float horizontal_sum(Vec16 v) {
-  float sum = 0.0f;
-#pragma GCC unroll 16
-  for (int i = 0; i < 16; ++i) sum += v[i];
-  return sum;
-}
-
 // Offsets of the filter taps (ky, kx, ci) from a window's top-left in the padded input.
 void tap_offsets(const ConvGeometry& g, const PaddedInput& padded, int64_t* taps) {
   for (int64_t ky = 0, t = 0; ky < g.filter_h; ++ky) {
@@ -175,9 +168,43 @@ DIRECT_INLINE void filter_rows_body(const FilterJob& job, int64_t first, int64_t
 
 // ---- input gradient (one input channel, unit strides): a dot product over output channels ----
 
-// dx for input row `row` (= n * in_h + iy): each value sums dy * w over the taps whose output
-// pixel exists, two accumulators over the channels. (With more input channels the GEMM path
-// is faster: each would re-read dy.)
+typedef int Index16 __attribute__((vector_size(64)));
+
+// Adds each pair of lanes i, i + half of the halves that `low` and `high` pick from a and b:
+// one level of the reduction below.
+DIRECT_INLINE Vec16 pair_sum(Vec16 a, Vec16 b, Index16 low, Index16 high) {
+  return __builtin_shuffle(a, b, low) + __builtin_shuffle(a, b, high);
+}
+
+// Lane p of the result is the sum of v[p]'s 16 lanes: a transposing tree of 15 two-vector
+// shuffle-and-add steps, instead of 16 scalar sums of 15 lane extractions each.
+DIRECT_INLINE Vec16 transpose_sums(const Vec16 (&v)[16]) {
+  // After level 1 each vector holds 8 partials of two inputs, after level 2 4 partials of
+  // four, and so on; the lanes end in bit-reversed input order, undone by the last shuffle.
+  const Index16 low1 = {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23};
+  const Index16 high1 = low1 + 8;
+  const Index16 low2 = {0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27};
+  const Index16 high2 = low2 + 4;
+  const Index16 low3 = {0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29};
+  const Index16 high3 = low3 + 2;
+  const Index16 low4 = {0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30};
+  const Index16 high4 = low4 + 1;
+  const Index16 bit_reversed = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
+  Vec16 w[8], x[4], y[2];
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; ++i) w[i] = pair_sum(v[2 * i], v[2 * i + 1], low1, high1);
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) x[i] = pair_sum(w[2 * i], w[2 * i + 1], low2, high2);
+#pragma GCC unroll 2
+  for (int i = 0; i < 2; ++i) y[i] = pair_sum(x[2 * i], x[2 * i + 1], low3, high3);
+  return __builtin_shuffle(pair_sum(y[0], y[1], low4, high4), bit_reversed);
+}
+
+// dx for input rows [first, last) (row = n * in_h + iy): each value sums dy * w over the taps
+// whose output pixel exists. Blocks of 16 values of a row take one tap at a time (its filter
+// vectors loaded once, the 16 pixels' dy vectors consecutive), keeping per-value channel
+// partials that transpose_sums then adds up. (With more input channels the GEMM path is
+// faster: each would re-read dy.)
 DIRECT_INLINE void input_rows_body(const ConvGeometry& g, int64_t first, int64_t last,
                                    const float* dy, const float* filter, float* dx) {
   for (int64_t row = first; row < last; ++row) {
@@ -185,26 +212,31 @@ DIRECT_INLINE void input_rows_body(const ConvGeometry& g, int64_t first, int64_t
     const int64_t iy = row % g.in_h;
     const int64_t ky_first = std::max<int64_t>(0, iy + g.pad_top - (g.out_h - 1));
     const int64_t ky_last = std::min<int64_t>(g.filter_h - 1, iy + g.pad_top);
-    for (int64_t ix = 0; ix < g.in_w; ++ix) {
-      const int64_t kx_first = std::max<int64_t>(0, ix + g.pad_left - (g.out_w - 1));
-      const int64_t kx_last = std::min<int64_t>(g.filter_w - 1, ix + g.pad_left);
-      Vec16 acc0 = {};
-      Vec16 acc1 = {};
+    for (int64_t ix0 = 0; ix0 < g.in_w; ix0 += 16) {
+      const int64_t count = std::min<int64_t>(16, g.in_w - ix0);
+      Vec16 sums[16] = {};
       for (int64_t ky = ky_first; ky <= ky_last; ++ky) {
-        const int64_t oy = iy + g.pad_top - ky;
-        for (int64_t kx = kx_first; kx <= kx_last; ++kx) {
-          const int64_t ox = ix + g.pad_left - kx;
-          const float* d = dy + ((n * g.out_h + oy) * g.out_w + ox) * g.out_c;
+        const int64_t dy_row = (n * g.out_h + iy + g.pad_top - ky) * g.out_w;
+        for (int64_t kx = 0; kx < g.filter_w; ++kx) {
+          // Value i reads output pixel ox = ix0 + i + pad_left - kx, where it exists.
+          const int64_t ox0 = ix0 + g.pad_left - kx;
+          const int64_t begin = std::max<int64_t>(0, -ox0);
+          const int64_t end = std::min<int64_t>(count, g.out_w - ox0);
           const float* w = filter + (ky * g.filter_w + kx) * g.out_c;
-          int64_t c = 0;
-          for (; c + 32 <= g.out_c; c += 32) {
-            acc0 += load(d + c) * load(w + c);
-            acc1 += load(d + c + 16) * load(w + c + 16);
+          for (int64_t c = 0; c < g.out_c; c += 16) {
+            const Vec16 wv = load(w + c);
+            const float* d = dy + (dy_row + ox0) * g.out_c + c;
+            for (int64_t i = begin; i < end; ++i) sums[i] += load(d + i * g.out_c) * wv;
           }
-          if (c < g.out_c) acc0 += load(d + c) * load(w + c);
         }
       }
-      dx[row * g.in_w + ix] = horizontal_sum(acc0 + acc1);
+      const Vec16 values = transpose_sums(sums);
+      float* out = dx + row * g.in_w + ix0;
+      if (count == 16) {
+        store(out, values);
+      } else {
+        for (int64_t i = 0; i < count; ++i) out[i] = values[i];
+      }
     }
   }
 }
