@@ -53,6 +53,9 @@ const CASES: ConvCase[] = [
   { name: 'direct: 1 -> 80 channels, 2x3 explicit padding', x: [2, 6, 7, 1], filter: [2, 3, 1, 80], strides: 1, pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
   { name: 'direct: 4 -> 32 channels, strides [2, 1], explicit padding', x: [2, 9, 8, 4], filter: [3, 3, 4, 32], strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { name: 'direct: 7 -> 16 channels, 1x1', x: [3, 5, 6, 7], filter: [1, 1, 7, 16], strides: 1, pad: 'valid' },
+  // The input gradient's 16-pixel blocks: a full block and a partial one per row.
+  { name: 'direct: 3 -> 32 channels, 3x3 same, width 21', x: [2, 5, 21, 3], filter: [3, 3, 3, 32], strides: 1, pad: 'same' },
+  { name: 'direct: 1 -> 16 channels, 5x3 valid, width 33', x: [2, 7, 33, 1], filter: [5, 3, 1, 16], strides: 1, pad: 'valid' },
 ];
 
 // tfjs computes no gradients through dilated convolutions, so these are forward-only.
