@@ -20,7 +20,11 @@ typedef float UnalignedVec16 __attribute__((vector_size(64), aligned(4), may_ali
 
 DIRECT_INLINE Vec16 load(const float* p) { return *reinterpret_cast<const UnalignedVec16*>(p); }
 DIRECT_INLINE void store(float* p, Vec16 v) { *reinterpret_cast<UnalignedVec16*>(p) = v; }
-DIRECT_INLINE Vec16 splat(float s) { return Vec16{} + s; }
+typedef int Index16 __attribute__((vector_size(64)));
+
+// Every lane s, as one broadcast. (Vec16{} + s adds 0 first, not an identity for -0; a
+// 16-fold initialiser here compiles lane by lane.)
+DIRECT_INLINE Vec16 splat(float s) { return __builtin_shuffle(Vec16{s}, Index16{}); }
 
 // Offsets of the filter taps (ky, kx, ci) from a window's top-left in the padded input.
 void tap_offsets(const ConvGeometry& g, const PaddedInput& padded, int64_t* taps) {
@@ -167,8 +171,6 @@ DIRECT_INLINE void filter_rows_body(const FilterJob& job, int64_t first, int64_t
 }
 
 // ---- input gradient (one input channel, unit strides): a dot product over output channels ----
-
-typedef int Index16 __attribute__((vector_size(64)));
 
 // Adds each pair of lanes i, i + half of the halves that `low` and `high` pick from a and b:
 // one level of the reduction below.
