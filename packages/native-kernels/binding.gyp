@@ -11,6 +11,7 @@
         "native/gemm.cc",
         "native/matmul.cc",
         "native/rank.cc",
+        "native/softmax_cross_entropy.cc",
         "native/thread_pool.cc"
       ],
       "defines": ["NAPI_VERSION=8"],

@@ -16,6 +16,7 @@
 #include "matmul.h"
 #include "napi_util.h"
 #include "rank.h"
+#include "softmax_cross_entropy.h"
 
 namespace {
 
@@ -255,6 +256,35 @@ napi_value ProductRatioGrad(napi_env env, napi_callback_info info) {
   });
 }
 
+// softmaxCrossEntropy(heap, {labels, logits, out, rows, classes}): out[0] = the mean loss.
+napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
+    const int64_t rows = fields.count("rows");
+    const int64_t classes = fields.count("classes");
+    const int64_t size = elements({rows, classes});
+    *heap.floats(fields, "out", 1) = static_cast<float>(softmax_cross_entropy(
+        context, heap.floats(fields, "labels", size), heap.floats(fields, "logits", size), rows,
+        classes));
+  });
+}
+
+// softmaxCrossEntropyGrad(heap, {labels, logits, dy, dLabels, dLogits, rows, classes}): the
+// gradients for the upstream gradient dy (a scalar); dLabels or dLogits may be -1 (not wanted).
+napi_value SoftmaxCrossEntropyGrad(napi_env env, napi_callback_info info) {
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
+    const int64_t rows = fields.count("rows");
+    const int64_t classes = fields.count("classes");
+    const int64_t size = elements({rows, classes});
+    const auto optional = [&](const char* name) {
+      return fields.number(name) < 0 ? nullptr : heap.floats(fields, name, size);
+    };
+    const float scale = *heap.floats(fields, "dy", 1) / static_cast<float>(rows);
+    softmax_cross_entropy_grad(context, heap.floats(fields, "labels", size),
+                               heap.floats(fields, "logits", size), rows, classes, scale,
+                               optional("dLabels"), optional("dLogits"));
+  });
+}
+
 // lrpScale(heap, {dy, z, value, r, size, epsilon})
 napi_value LrpScale(napi_env env, napi_callback_info info) {
   return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
@@ -390,6 +420,10 @@ NAPI_MODULE_INIT() {
         {"rankWeights", nullptr, RankWeights, nullptr, nullptr, nullptr, napi_enumerable,
          nullptr},
         {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+        {"softmaxCrossEntropy", nullptr, SoftmaxCrossEntropy, nullptr, nullptr, nullptr,
+         napi_enumerable, nullptr},
+        {"softmaxCrossEntropyGrad", nullptr, SoftmaxCrossEntropyGrad, nullptr, nullptr, nullptr,
+         napi_enumerable, nullptr},
         {"productRatio", nullptr, ProductRatio, nullptr, nullptr, nullptr, napi_enumerable,
          nullptr},
         {"productRatioGrad", nullptr, ProductRatioGrad, nullptr, nullptr, nullptr, napi_enumerable,

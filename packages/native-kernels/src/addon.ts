@@ -74,6 +74,10 @@ export interface NativeAddon {
   productRatio(heap: Uint8Array, args: { a: number; b: number; c: number; out: number; size: number }): void;
   /** Its gradient for g: t = g / c, da = t b, db = t a, dc = -(g (a b)) / (c c). */
   productRatioGrad(heap: Uint8Array, args: { g: number; a: number; b: number; c: number; da: number; db: number; dc: number; size: number }): void;
+  /** out[0] = mean over rows of -sum(labels * logSoftmax(logits)) ([rows, classes]). */
+  softmaxCrossEntropy(heap: Uint8Array, args: { labels: number; logits: number; out: number; rows: number; classes: number }): void;
+  /** Its gradients for the upstream scalar dy, each written unless its offset is -1. */
+  softmaxCrossEntropyGrad(heap: Uint8Array, args: { labels: number; logits: number; dy: number; dLabels: number; dLogits: number; rows: number; classes: number }): void;
   lrpScale(heap: Uint8Array, args: { dy: number; z: number; value: number; r: number; size: number; epsilon: number }): void;
   lrpScaleGrad(heap: Uint8Array, args: { g: number; dy: number; z: number; r: number; dDy: number; dZ: number; size: number; epsilon: number }): void;
   /** out = x a + y b + z d + c per channel; y and b, z and d are -1 when absent. */

@@ -7,3 +7,4 @@ export { LRP_SCALE_GRAD_KERNEL, LRP_SCALE_KERNEL, LRP_STABILIZE_KERNEL } from '.
 export { PRODUCT_RATIO_GRAD_KERNEL, PRODUCT_RATIO_KERNEL } from './kernels/product-ratio.js';
 export { RANK_WEIGHTS_KERNEL } from './kernels/rank-weights.js';
 export { RELU_GRAD_KERNEL } from './kernels/relu-grad.js';
+export { SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL } from './kernels/softmax-cross-entropy.js';

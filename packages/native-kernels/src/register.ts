@@ -11,6 +11,7 @@ import { lrpScaleConfigs } from './kernels/lrp-scale.js';
 import { productRatioConfigs } from './kernels/product-ratio.js';
 import { rankWeightsConfig } from './kernels/rank-weights.js';
 import { reluGradConfig } from './kernels/relu-grad.js';
+import { softmaxCrossEntropyConfigs } from './kernels/softmax-cross-entropy.js';
 import { sumRowsConfig } from './kernels/sum-rows.js';
 import { unaryConfigs } from './kernels/unary.js';
 import { loadNativeKernels } from './native.js';
@@ -31,6 +32,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...lrpScaleConfigs,
   ...productRatioConfigs,
   rankWeightsConfig,
+  ...softmaxCrossEntropyConfigs,
 ];
 
 /** Names of the 'wasm' kernels that registerNativeKernels() provides. */
