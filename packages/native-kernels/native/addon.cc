@@ -236,6 +236,16 @@ napi_value ReluGrad(napi_env env, napi_callback_info info) {
   });
 }
 
+// weightedSum(heap, {a, b, out, size, alpha, beta})
+napi_value WeightedSum(napi_env env, napi_callback_info info) {
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
+    const int64_t size = fields.count("size");
+    weighted_sum(context, heap.floats(fields, "a", size), static_cast<float>(fields.number("alpha")),
+                 heap.floats(fields, "b", size), static_cast<float>(fields.number("beta")),
+                 heap.floats(fields, "out", size), size);
+  });
+}
+
 // productRatio(heap, {a, b, c, out, size})
 napi_value ProductRatio(napi_env env, napi_callback_info info) {
   return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
@@ -424,6 +434,7 @@ NAPI_MODULE_INIT() {
          napi_enumerable, nullptr},
         {"softmaxCrossEntropyGrad", nullptr, SoftmaxCrossEntropyGrad, nullptr, nullptr, nullptr,
          napi_enumerable, nullptr},
+        {"weightedSum", nullptr, WeightedSum, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"productRatio", nullptr, ProductRatio, nullptr, nullptr, nullptr, napi_enumerable,
          nullptr},
         {"productRatioGrad", nullptr, ProductRatioGrad, nullptr, nullptr, nullptr, napi_enumerable,

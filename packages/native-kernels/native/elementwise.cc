@@ -241,6 +241,16 @@ void relu_grad(Context& context, const float* dy, const float* x, float* out, in
   });
 }
 
+void weighted_sum(Context& context, const float* a, float alpha, const float* b, float beta,
+                  float* out, int64_t n) {
+  for_each_chunk(context, n, [&](int64_t begin, int64_t end) {
+    const float* __restrict x = a + begin;
+    const float* __restrict y = b + begin;
+    float* __restrict z = out + begin;
+    for (int64_t i = 0; i < end - begin; ++i) z[i] = alpha * x[i] + beta * y[i];
+  });
+}
+
 void product_ratio(Context& context, const float* a, const float* b, const float* c, float* out,
                    int64_t n) {
   for_each_chunk(context, n, [&](int64_t begin, int64_t end) {

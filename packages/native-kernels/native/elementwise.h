@@ -83,6 +83,10 @@ void product_ratio(Context& context, const float* a, const float* b, const float
 void product_ratio_grad(Context& context, const float* g, const float* a, const float* b,
                         const float* c, float* da, float* db, float* dc, int64_t n);
 
+// out = alpha * a + beta * b in one pass: optimiser updates (w - lr g, momentum v + g).
+void weighted_sum(Context& context, const float* a, float alpha, const float* b, float beta,
+                  float* out, int64_t n);
+
 // How many floats an operand with this broadcast holds.
 int64_t operand_size(Broadcast broadcast, int64_t rows, int64_t inner);
 

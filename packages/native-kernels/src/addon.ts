@@ -70,6 +70,8 @@ export interface NativeAddon {
   unary(heap: Uint8Array, args: { op: number; x: number; out: number; size: number; alpha: number }): void;
   /** out = dy * step(x). */
   reluGrad(heap: Uint8Array, args: { dy: number; x: number; out: number; size: number }): void;
+  /** out = alpha a + beta b. */
+  weightedSum(heap: Uint8Array, args: { a: number; b: number; out: number; size: number; alpha: number; beta: number }): void;
   /** out = (a * b) / c. */
   productRatio(heap: Uint8Array, args: { a: number; b: number; c: number; out: number; size: number }): void;
   /** Its gradient for g: t = g / c, da = t b, db = t a, dc = -(g (a b)) / (c c). */

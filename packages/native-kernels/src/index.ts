@@ -8,3 +8,4 @@ export { PRODUCT_RATIO_GRAD_KERNEL, PRODUCT_RATIO_KERNEL } from './kernels/produ
 export { RANK_WEIGHTS_KERNEL } from './kernels/rank-weights.js';
 export { RELU_GRAD_KERNEL } from './kernels/relu-grad.js';
 export { SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL } from './kernels/softmax-cross-entropy.js';
+export { WEIGHTED_SUM_KERNEL } from './kernels/weighted-sum.js';

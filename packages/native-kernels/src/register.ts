@@ -14,6 +14,7 @@ import { reluGradConfig } from './kernels/relu-grad.js';
 import { softmaxCrossEntropyConfigs } from './kernels/softmax-cross-entropy.js';
 import { sumRowsConfig } from './kernels/sum-rows.js';
 import { unaryConfigs } from './kernels/unary.js';
+import { weightedSumConfig } from './kernels/weighted-sum.js';
 import { loadNativeKernels } from './native.js';
 
 const NATIVE_KERNELS: readonly KernelConfig[] = [
@@ -33,6 +34,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...productRatioConfigs,
   rankWeightsConfig,
   ...softmaxCrossEntropyConfigs,
+  weightedSumConfig,
 ];
 
 /** Names of the 'wasm' kernels that registerNativeKernels() provides. */
