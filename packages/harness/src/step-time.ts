@@ -5,7 +5,7 @@ import type { Batch } from '@isnet-bench/data';
 import { seededRandom, uniform } from '@isnet-bench/engine';
 import { LrpClassifier } from '@isnet-bench/lrp';
 import { buildBackbone, type BackboneName } from '@isnet-bench/models';
-import { methodGradients } from '@isnet-bench/training';
+import { createOptimizer, methodGradients, optimizerConfigSchema } from '@isnet-bench/training';
 import { createMethod } from './methods.js';
 
 export interface StepTimeOptions {
@@ -60,14 +60,13 @@ async function medianStepMs(method: string, classes: number, options: StepTimeOp
   const { model, supervisedLayers } = buildBackbone(options.model, { inputShape: options.inputShape, classes, seed: 1, ...options.modelOptions });
   const instance = createMethod(method, new LrpClassifier(model), { supervisedLayers, seed: 1 });
   const batch = syntheticBatch(options.batch, options.inputShape, classes);
-  const variables = new Map(instance.trainableVariables.map((v) => [v.name, v]));
+  const optimizer = createOptimizer(optimizerConfigSchema.parse({ kind: 'sgd', lr: 1e-3, momentum: 0 }), Object.fromEntries(instance.trainableVariables.map((v) => [v.name, v])));
   // What a training step does: loss and gradients (accumulated where the method does so),
-  // then a plain SGD update; the loss is read back, as the loop reads it every step.
+  // then the training loop's SGD update (plain, without momentum); the loss is read back, as
+  // the loop reads it every step.
   const step = () => {
     const { value, parts, grads } = methodGradients(instance, batch, { epoch: 0, batchIndex: 0 });
-    tf.tidy(() => {
-      for (const [name, gradient] of Object.entries(grads)) variables.get(name)!.assign(tf.sub(variables.get(name)!, tf.mul(gradient, 1e-3)));
-    });
+    optimizer.apply(grads, 1e-3);
     value.dataSync();
     tf.dispose([value, ...Object.values(parts), ...Object.values(grads)]);
   };
@@ -75,6 +74,7 @@ async function medianStepMs(method: string, classes: number, options: StepTimeOp
   bench.add(method, step);
   await bench.run();
   batch.dispose();
+  optimizer.dispose();
   model.dispose();
   const latency = (bench.tasks[0]!.result as { latency?: { p50?: number } } | undefined)?.latency?.p50;
   if (latency === undefined) throw new Error(`no timing for ${method} at C=${classes}: ${String((bench.tasks[0]!.result as { error?: unknown })?.error ?? 'unknown error')}`);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Variable } from '@tensorflow/tfjs';
+import { weightedSum } from '@isnet-bench/engine';
 import type { OptimizerConfig } from './config.js';
 
 /**
@@ -36,7 +37,7 @@ function zerosLike(prefix: string, variables: Readonly<Record<string, Variable>>
 
 /** g + weightDecay * w: PyTorch's L2 penalty, applied to the (already clipped) gradient. */
 function withWeightDecay(gradient: Tensor, variable: Variable, weightDecay: number): Tensor {
-  return weightDecay > 0 ? gradient.add(variable.mul(weightDecay)) : gradient;
+  return weightDecay > 0 ? weightedSum(gradient, 1, variable, weightDecay) : gradient;
 }
 
 /**
@@ -58,10 +59,10 @@ function sgd(config: SgdConfig, variables: Readonly<Record<string, Variable>>): 
           let direction = gradient;
           if (momentum > 0) {
             const velocity = stateVariables[`velocity/${name}`];
-            velocity.assign(velocity.mul(momentum).add(gradient));
-            direction = nesterov ? gradient.add(velocity.mul(momentum)) : velocity;
+            velocity.assign(weightedSum(velocity, momentum, gradient, 1));
+            direction = nesterov ? weightedSum(gradient, 1, velocity, momentum) : velocity;
           }
-          variable.assign(variable.sub(direction.mul(lr)));
+          variable.assign(weightedSum(variable, 1, direction, -lr));
         }
       });
     },
@@ -92,8 +93,8 @@ function adam(config: AdamConfig, variables: Readonly<Record<string, Variable>>)
           const gradient = withWeightDecay(rawGradient, variable, weightDecay);
           const m = stateVariables[`m/${name}`];
           const v = stateVariables[`v/${name}`];
-          m.assign(m.mul(beta1).add(gradient.mul(1 - beta1)));
-          v.assign(v.mul(beta2).add(gradient.square().mul(1 - beta2)));
+          m.assign(weightedSum(m, beta1, gradient, 1 - beta1));
+          v.assign(weightedSum(v, beta2, gradient.square(), 1 - beta2));
           const denominator = v.sqrt().div(correction2Sqrt).add(epsilon);
           variable.assign(variable.sub(m.div(denominator).mul(stepSize)));
         }
