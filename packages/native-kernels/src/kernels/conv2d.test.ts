@@ -44,6 +44,12 @@ const CASES: ConvCase[] = [
   { name: 'unit stride, 16 -> 9 channels, same', x: [3, 9, 8, 16], filter: [3, 3, 16, 9], strides: 1, pad: 'same' },
   { name: 'unit stride, 20 -> 8 channels, 2x4 valid', x: [2, 7, 9, 20], filter: [2, 4, 20, 8], strides: 1, pad: 'valid' },
   { name: 'unit stride, 17 -> 12 channels, explicit padding', x: [2, 6, 7, 17], filter: [3, 2, 17, 12], strides: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  // Strided with many channels both ways (col2im with wide GEMM tiles; input positions no
+  // tap reaches; padding beyond the filter).
+  { name: 'stride 2, same, 16 -> 32, odd sizes', x: [2, 11, 13, 16], filter: [3, 3, 16, 32], strides: 2, pad: 'same' },
+  { name: '1x1, stride 2, 16 -> 8', x: [2, 7, 8, 16], filter: [1, 1, 16, 8], strides: 2, pad: 'valid' },
+  { name: '4x3, strides [3, 2], explicit padding, 17 -> 9', x: [2, 13, 10, 17], filter: [4, 3, 17, 9], strides: [3, 2], pad: [[0, 0], [2, 1], [1, 2], [0, 0]] },
+  { name: 'padding beyond the filter, stride 2', x: [2, 7, 8, 16], filter: [3, 3, 16, 8], strides: 2, pad: [[0, 0], [3, 0], [0, 3], [0, 0]] },
   // Few input channels, output channels a multiple of 16: the direct kernels (rows not a
   // multiple of their pixel blocks; 1 to 4 vectors of channels, and 64 + 16; taps not a
   // multiple of the filter gradient's tap blocks).
