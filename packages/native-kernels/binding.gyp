@@ -9,6 +9,7 @@
         "native/direct_conv.cc",
         "native/elementwise.cc",
         "native/gemm.cc",
+        "native/heatmap_loss.cc",
         "native/matmul.cc",
         "native/rank.cc",
         "native/softmax_cross_entropy.cc",

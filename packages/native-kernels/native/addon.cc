@@ -13,6 +13,7 @@
 #include "conv.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "heatmap_loss.h"
 #include "matmul.h"
 #include "napi_util.h"
 #include "rank.h"
@@ -266,6 +267,34 @@ napi_value ProductRatioGrad(napi_env env, napi_callback_info info) {
   });
 }
 
+// heatmapLoss(heap, {heatmaps, masks, decay, gradient, out, batch, maps, pixels, channels,
+// A, B, E, C1, C2, hybrid}): out[0..2] = total, background, foreground.
+napi_value HeatmapLoss(napi_env env, napi_callback_info info) {
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
+    HeatmapLossProblem p;
+    p.batch = fields.count("batch");
+    p.maps = fields.count("maps");
+    p.pixels = fields.count("pixels");
+    p.channels = fields.count("channels");
+    const int64_t size = elements({p.batch, p.maps, p.pixels, p.channels});
+    p.heatmaps = heap.floats(fields, "heatmaps", size);
+    p.masks = heap.floats(fields, "masks", elements({p.batch, p.pixels}));
+    p.decay = heap.floats(fields, "decay", p.pixels);
+    p.gradient = heap.floats(fields, "gradient", size);
+    p.background_weight = static_cast<float>(fields.number("A"));
+    p.foreground_weight = static_cast<float>(fields.number("B"));
+    p.E = static_cast<float>(fields.number("E"));
+    p.C1 = static_cast<float>(fields.number("C1"));
+    p.C2 = static_cast<float>(fields.number("C2"));
+    p.hybrid = fields.number("hybrid") != 0;
+    float* out = heap.floats(fields, "out", 3);
+    const HeatmapLossValue value = heatmap_loss(context, p);
+    out[0] = static_cast<float>(value.total);
+    out[1] = static_cast<float>(value.background);
+    out[2] = static_cast<float>(value.foreground);
+  });
+}
+
 // softmaxCrossEntropy(heap, {labels, logits, out, rows, classes}): out[0] = the mean loss.
 napi_value SoftmaxCrossEntropy(napi_env env, napi_callback_info info) {
   return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
@@ -430,6 +459,7 @@ NAPI_MODULE_INIT() {
         {"rankWeights", nullptr, RankWeights, nullptr, nullptr, nullptr, napi_enumerable,
          nullptr},
         {"reluGrad", nullptr, ReluGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+        {"heatmapLoss", nullptr, HeatmapLoss, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"softmaxCrossEntropy", nullptr, SoftmaxCrossEntropy, nullptr, nullptr, nullptr,
          napi_enumerable, nullptr},
         {"softmaxCrossEntropyGrad", nullptr, SoftmaxCrossEntropyGrad, nullptr, nullptr, nullptr,

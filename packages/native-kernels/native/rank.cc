@@ -15,24 +15,32 @@ inline uint32_t descending_key(float value) {
   return ~ascending;
 }
 
-// Stable LSD radix sort of one row's keys (8 bits per pass), then each index receives the
-// weight of its position.
+}  // namespace
+
+// Stable LSD radix sort of one row's keys (8 bits per pass, all four byte histograms counted
+// in one read), then each index receives the weight of its position.
 void rank_row(const float* x, const float* weights, float* out, int64_t n, uint32_t* scratch) {
+  if (n == 0) return;
   uint32_t* keys = scratch;
   uint32_t* order = scratch + n;
   uint32_t* next_keys = scratch + 2 * n;
   uint32_t* next_order = scratch + 3 * n;
+  uint32_t counts[4][256] = {};
   for (int64_t i = 0; i < n; ++i) {
-    keys[i] = descending_key(x[i]);
+    const uint32_t key = descending_key(x[i]);
+    keys[i] = key;
     order[i] = static_cast<uint32_t>(i);
+    for (int pass = 0; pass < 4; ++pass) ++counts[pass][(key >> (8 * pass)) & 255];
   }
-  for (int shift = 0; shift < 32; shift += 8) {
-    uint32_t counts[256] = {};
-    for (int64_t i = 0; i < n; ++i) ++counts[(keys[i] >> shift) & 255];
+  for (int pass = 0; pass < 4; ++pass) {
+    const int shift = 8 * pass;
+    uint32_t* count = counts[pass];
+    // A byte all keys share (often the exponent's) leaves the order as it is.
+    if (count[(keys[0] >> shift) & 255] == static_cast<uint32_t>(n)) continue;
     uint32_t position = 0;
-    for (uint32_t& count : counts) position += std::exchange(count, position);
+    for (int bucket = 0; bucket < 256; ++bucket) position += std::exchange(count[bucket], position);
     for (int64_t i = 0; i < n; ++i) {
-      const uint32_t at = counts[(keys[i] >> shift) & 255]++;
+      const uint32_t at = count[(keys[i] >> shift) & 255]++;
       next_keys[at] = keys[i];
       next_order[at] = order[i];
     }
@@ -41,8 +49,6 @@ void rank_row(const float* x, const float* weights, float* out, int64_t n, uint3
   }
   for (int64_t rank = 0; rank < n; ++rank) out[order[rank]] = weights[rank];
 }
-
-}  // namespace
 
 void rank_weights(Context& context, const float* x, const float* weights, float* out,
                   int64_t rows, int64_t n) {

@@ -12,4 +12,7 @@ namespace isnet {
 void rank_weights(Context& context, const float* x, const float* weights, float* out,
                   int64_t rows, int64_t n);
 
+// The same for one row, on the calling thread; scratch holds 4 n 32-bit values.
+void rank_row(const float* x, const float* weights, float* out, int64_t n, uint32_t* scratch);
+
 }  // namespace isnet

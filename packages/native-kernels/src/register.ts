@@ -7,6 +7,7 @@ import { conv2dConfig, fusedConv2dConfig } from './kernels/conv2d.js';
 import { displaced } from './kernels/displaced.js';
 import { channelAffineConfig } from './kernels/channel-affine.js';
 import { channelStatsConfigs } from './kernels/channel-stats.js';
+import { heatmapLossConfig } from './kernels/heatmap-loss.js';
 import { lrpScaleConfigs } from './kernels/lrp-scale.js';
 import { productRatioConfigs } from './kernels/product-ratio.js';
 import { rankWeightsConfig } from './kernels/rank-weights.js';
@@ -35,6 +36,7 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   rankWeightsConfig,
   ...softmaxCrossEntropyConfigs,
   weightedSumConfig,
+  heatmapLossConfig,
 ];
 
 /** Names of the 'wasm' kernels that registerNativeKernels() provides. */
