@@ -9,6 +9,7 @@ export { lrpScaled, lrpStabilized } from './ops/lrp-scale.js';
 export { productRatio } from './ops/product-ratio.js';
 export { rankWeights } from './ops/rank-weights.js';
 export { reluGradient } from './ops/relu-gradient.js';
+export { notDifferentiable } from './ops/not-differentiable.js';
 export { weightedSum } from './ops/weighted-sum.js';
 export { CORRECTED_GRADIENTS, MISSING_GRADIENTS } from './gradients/index.js';
 export * from './gradcheck/index.js';

@@ -31,7 +31,7 @@ function moveAxisLast(x: Tensor, axis: number): Tensor {
 }
 
 /** d^i / sum_j d^j in float64 before rounding: the float32 tail underflows to 0 as in the reference. */
-function decayWeights(decay: number, n: number): Float32Array {
+export function decayWeights(decay: number, n: number): Float32Array {
   const weights = new Float64Array(n);
   let power = 1;
   let total = 0;

@@ -49,10 +49,16 @@ export function validateMasks(masks: Tensor, images: Tensor): void {
  * channels of heatmaps [batch, maps, H, W, channels]. Checks shapes only (no data read).
  */
 export function masksForHeatmaps(heatmaps: Tensor5D, masks: Tensor): Tensor5D {
+  checkMasksFit(heatmaps, masks);
+  const [batch, , height, width] = heatmaps.shape;
+  return tf.reshape(tf.cast(masks, 'float32'), [batch, 1, height, width, 1]);
+}
+
+/** Throws a MaskError unless masks are [batch, H, W, 1] for heatmaps [batch, maps, H, W, channels]. */
+export function checkMasksFit(heatmaps: Tensor5D, masks: Tensor): void {
   const [batch, , height, width] = heatmaps.shape;
   const expected = [batch, height, width, 1];
   if (masks.rank !== 4 || masks.shape.some((size, i) => size !== expected[i])) {
     throw new MaskError(`masks [${masks.shape}] do not fit heatmaps [${heatmaps.shape}]: expected [${expected}]`);
   }
-  return tf.reshape(tf.cast(masks, 'float32'), [batch, 1, height, width, 1]);
 }
