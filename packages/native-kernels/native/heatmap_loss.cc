@@ -77,30 +77,36 @@ HeatmapLossValue heatmap_loss(Context& context, const HeatmapLossProblem& p) {
         row[q] = std::fabs(h[q * p.channels + c]) / norm * (1.0f - mask[q]);
       }
       rank_row(row, p.decay, weights, p.pixels, sort);
-      double pooled = 0;
-      for (int64_t q = 0; q < p.pixels; ++q) pooled += double(row[q]) * weights[q];
+      double partial[4] = {};  // four chains: the sum is not one long dependency
+      int64_t q = 0;
+      for (; q + 4 <= p.pixels; q += 4) {
+        for (int k = 0; k < 4; ++k) partial[k] += double(row[q + k]) * weights[q + k];
+      }
+      for (; q < p.pixels; ++q) partial[0] += double(row[q]) * weights[q];
+      const double pooled = (partial[0] + partial[1]) + (partial[2] + partial[3]);
       const float ratio = static_cast<float>(pooled / (pooled + p.E));
       const float activation = ratio <= kMaxActivation ? ratio : kMaxActivation;
       loss -= std::log(1.0 - activation);
       const double slope = ratio <= kMaxActivation
                                ? background_scale / (1.0 - activation) * p.E / ((pooled + p.E) * (pooled + p.E))
                                : 0.0;
-      for (int64_t q = 0; q < p.pixels; ++q) {
-        const double d_row = slope * weights[q];
-        through_norm += d_row * row[q];
-        g[q * p.channels + c] = static_cast<float>(d_row * (1.0f - mask[q]) / norm);
-      }
+      // d total / d row = slope * weight: through the rows, norm moves the total by
+      // -sum(slope * weight * row) / norm = -slope * pooled / norm.
+      through_norm += slope * pooled;
+      const float scale = static_cast<float>(slope / norm);
+      for (q = 0; q < p.pixels; ++q) g[q * p.channels + c] = scale * weights[q] * (1.0f - mask[q]);
     }
     const Penalty penalty(F, p.C1, p.C2, p.hybrid);
     background[static_cast<size_t>(map)] = loss / p.channels;
     foreground[static_cast<size_t>(map)] = penalty.value;
 
     // A foreground value moves norm (d norm / d|h| = 1 / count) and F.
-    const double foreground_slope = foreground_scale * penalty.slope - through_norm / norm / count;
+    const float foreground_slope =
+        static_cast<float>(foreground_scale * penalty.slope - through_norm / norm / count);
     for (int64_t q = 0; q < p.pixels; ++q) {
       for (int64_t c = 0; c < p.channels; ++c) {
         const int64_t i = q * p.channels + c;
-        g[i] = static_cast<float>((g[i] + foreground_slope * mask[q]) * abs_slope(h[i]));
+        g[i] = (g[i] + foreground_slope * mask[q]) * abs_slope(h[i]);
       }
     }
   });
