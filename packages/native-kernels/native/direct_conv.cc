@@ -22,9 +22,44 @@ DIRECT_INLINE Vec16 load(const float* p) { return *reinterpret_cast<const Unalig
 DIRECT_INLINE void store(float* p, Vec16 v) { *reinterpret_cast<UnalignedVec16*>(p) = v; }
 typedef int Index16 __attribute__((vector_size(64)));
 
-// Every lane s, as one broadcast. (Vec16{} + s adds 0 first, not an identity for -0; a
-// 16-fold initialiser here compiles lane by lane.)
-DIRECT_INLINE Vec16 splat(float s) { return __builtin_shuffle(Vec16{s}, Index16{}); }
+// The forward and filter-gradient kernels take their 16-channel vector type as a parameter:
+// Pair, two 8-float halves, for AVX2, where GCC runs Vec16 selects and broadcasts lane by
+// lane and keeps such vectors in memory; Vec16 for AVX-512 (one register) and for the
+// portable build (whose SSE2 handles Vec16 better than 8-float halves).
+typedef float Vec8 __attribute__((vector_size(32)));
+typedef float UnalignedVec8 __attribute__((vector_size(32), aligned(4), may_alias));
+typedef int Index8 __attribute__((vector_size(32)));
+struct Pair {
+  Vec8 lo, hi;
+};
+DIRECT_INLINE Pair operator*(Pair a, Pair b) { return {a.lo * b.lo, a.hi * b.hi}; }
+DIRECT_INLINE Pair& operator+=(Pair& a, Pair b) {
+  a.lo += b.lo;
+  a.hi += b.hi;
+  return a;
+}
+
+// Loads, stores and broadcasts for either type, the type chosen by a null pointer to it.
+// Each body is written out rather than calling another helper: a nested helper returning a
+// 16-float vector is compiled for the baseline target before it is inlined, and its value
+// then lives in memory even in the AVX-512 functions (GCC 12). A broadcast is one shuffle:
+// Vec16{} + s adds 0 first (not an identity for -0), a 16-fold initialiser goes lane by lane.
+DIRECT_INLINE Vec16 load_as(const float* p, const Vec16*) { return *reinterpret_cast<const UnalignedVec16*>(p); }
+DIRECT_INLINE Pair load_as(const float* p, const Pair*) {
+  return {*reinterpret_cast<const UnalignedVec8*>(p), *reinterpret_cast<const UnalignedVec8*>(p + 8)};
+}
+DIRECT_INLINE Vec16 splat_as(float s, const Vec16*) { return __builtin_shuffle(Vec16{s}, Index16{}); }
+DIRECT_INLINE Pair splat_as(float s, const Pair*) {
+  const Vec8 v = __builtin_shuffle(Vec8{s}, Index8{});
+  return {v, v};
+}
+DIRECT_INLINE void store(float* p, Pair v) {
+  *reinterpret_cast<UnalignedVec8*>(p) = v.lo;
+  *reinterpret_cast<UnalignedVec8*>(p + 8) = v.hi;
+}
+// max(v, 0) lane by lane, NaN passing as in tfjs.
+DIRECT_INLINE Vec16 relu(Vec16 v) { return v < Vec16{} ? Vec16{} : v; }
+DIRECT_INLINE Pair relu(Pair v) { return {v.lo < Vec8{} ? Vec8{} : v.lo, v.hi < Vec8{} ? Vec8{} : v.hi}; }
 
 // Offsets of the filter taps (ky, kx, ci) from a window's top-left in the padded input.
 void tap_offsets(const ConvGeometry& g, const PaddedInput& padded, int64_t* taps) {
@@ -55,8 +90,9 @@ struct ForwardJob {
   float* y;
 };
 
-template <int V, int P>
+template <class Vec, int V, int P>
 DIRECT_INLINE void forward_row(const ForwardJob& job, int64_t row, int64_t c0) {
+  const Vec* const kind = nullptr;
   const ConvGeometry& g = job.g;
   const float* windows0 = row_windows(g, job.padded, row);
   const int64_t step = g.stride_w * g.in_c;
@@ -67,22 +103,22 @@ DIRECT_INLINE void forward_row(const ForwardJob& job, int64_t row, int64_t c0) {
     const float* windows[P];
     // Pixels past the row's end repeat its last one: computed, not stored.
     for (int p = 0; p < P; ++p) windows[p] = windows0 + (ox + std::min(p, count - 1)) * step;
-    Vec16 acc[P][V];
+    Vec acc[P][V];
 #pragma GCC unroll 4
     for (int v = 0; v < V; ++v) {
-      const Vec16 b = job.bias ? load(job.bias + c0 + 16 * v) : Vec16{};
+      const Vec b = job.bias ? load_as(job.bias + c0 + 16 * v, kind) : Vec{};
 #pragma GCC unroll 8
       for (int p = 0; p < P; ++p) acc[p][v] = b;
     }
     const float* w = job.filter + c0;
     for (int64_t t = 0; t < patch; ++t, w += g.out_c) {
-      Vec16 wv[V];
+      Vec wv[V];
 #pragma GCC unroll 4
-      for (int v = 0; v < V; ++v) wv[v] = load(w + 16 * v);
+      for (int v = 0; v < V; ++v) wv[v] = load_as(w + 16 * v, kind);
       const int64_t offset = job.taps[t];
 #pragma GCC unroll 8
       for (int p = 0; p < P; ++p) {
-        const Vec16 s = splat(windows[p][offset]);
+        const Vec s = splat_as(windows[p][offset], kind);
 #pragma GCC unroll 4
         for (int v = 0; v < V; ++v) acc[p][v] += s * wv[v];
       }
@@ -90,9 +126,7 @@ DIRECT_INLINE void forward_row(const ForwardJob& job, int64_t row, int64_t c0) {
     for (int p = 0; p < count; ++p) {
 #pragma GCC unroll 4
       for (int v = 0; v < V; ++v) {
-        Vec16 value = acc[p][v];
-        if (job.relu) value = value < Vec16{} ? Vec16{} : value;  // NaN passes, as in tfjs
-        store(out_row + (ox + p) * g.out_c + 16 * v, value);
+        store(out_row + (ox + p) * g.out_c + 16 * v, job.relu ? relu(acc[p][v]) : acc[p][v]);
       }
     }
   }
@@ -100,15 +134,15 @@ DIRECT_INLINE void forward_row(const ForwardJob& job, int64_t row, int64_t c0) {
 
 // Rows [first, last), every block of up to 64 output channels; P1..P4: pixels per block for
 // 1..4 channel vectors.
-template <int P1, int P2, int P3, int P4>
+template <class Vec, int P1, int P2, int P3, int P4>
 DIRECT_INLINE void forward_rows_body(const ForwardJob& job, int64_t first, int64_t last) {
   for (int64_t row = first; row < last; ++row) {
     for (int64_t c0 = 0; c0 < job.g.out_c; c0 += 64) {
       switch (std::min<int64_t>(4, (job.g.out_c - c0) / 16)) {
-        case 1: forward_row<1, P1>(job, row, c0); break;
-        case 2: forward_row<2, P2>(job, row, c0); break;
-        case 3: forward_row<3, P3>(job, row, c0); break;
-        default: forward_row<4, P4>(job, row, c0); break;
+        case 1: forward_row<Vec, 1, P1>(job, row, c0); break;
+        case 2: forward_row<Vec, 2, P2>(job, row, c0); break;
+        case 3: forward_row<Vec, 3, P3>(job, row, c0); break;
+        default: forward_row<Vec, 4, P4>(job, row, c0); break;
       }
     }
   }
@@ -125,26 +159,27 @@ struct FilterJob {
 
 // Adds nothing: writes sum[t][c0 ...] for taps [t0, t0 + R) (those below the patch) summed
 // over output rows [first, last).
-template <int V, int R>
+template <class Vec, int V, int R>
 DIRECT_INLINE void filter_block(const FilterJob& job, int64_t first, int64_t last, int64_t t0,
                                 int64_t c0, float* sum) {
+  const Vec* const kind = nullptr;
   const ConvGeometry& g = job.g;
   const int64_t patch = g.patch();
   int64_t offsets[R];
   // Taps past the patch repeat its last one: computed, not stored.
   for (int r = 0; r < R; ++r) offsets[r] = job.taps[std::min<int64_t>(t0 + r, patch - 1)];
-  Vec16 acc[R][V] = {};
+  Vec acc[R][V] = {};
   const int64_t step = g.stride_w * g.in_c;
   for (int64_t row = first; row < last; ++row) {
     const float* window = row_windows(g, job.padded, row);
     const float* d = job.dy + row * g.out_w * g.out_c + c0;
     for (int64_t ox = 0; ox < g.out_w; ++ox, window += step, d += g.out_c) {
-      Vec16 dv[V];
+      Vec dv[V];
 #pragma GCC unroll 4
-      for (int v = 0; v < V; ++v) dv[v] = load(d + 16 * v);
+      for (int v = 0; v < V; ++v) dv[v] = load_as(d + 16 * v, kind);
 #pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
-        const Vec16 s = splat(window[offsets[r]]);
+        const Vec s = splat_as(window[offsets[r]], kind);
 #pragma GCC unroll 4
         for (int v = 0; v < V; ++v) acc[r][v] += s * dv[v];
       }
@@ -158,14 +193,14 @@ DIRECT_INLINE void filter_block(const FilterJob& job, int64_t first, int64_t las
 
 // The part's sum (patch x out_c) over output rows [first, last); R1, R2: taps per block for 1
 // and 2 channel vectors.
-template <int R1, int R2>
+template <class Vec, int R1, int R2>
 DIRECT_INLINE void filter_rows_body(const FilterJob& job, int64_t first, int64_t last, float* sum) {
   const ConvGeometry& g = job.g;
   for (int64_t c0 = 0; c0 < g.out_c; c0 += 32) {
     if (g.out_c - c0 >= 32) {
-      for (int64_t t0 = 0; t0 < g.patch(); t0 += R2) filter_block<2, R2>(job, first, last, t0, c0, sum);
+      for (int64_t t0 = 0; t0 < g.patch(); t0 += R2) filter_block<Vec, 2, R2>(job, first, last, t0, c0, sum);
     } else {
-      for (int64_t t0 = 0; t0 < g.patch(); t0 += R1) filter_block<1, R1>(job, first, last, t0, c0, sum);
+      for (int64_t t0 = 0; t0 < g.patch(); t0 += R1) filter_block<Vec, 1, R1>(job, first, last, t0, c0, sum);
     }
   }
 }
@@ -251,10 +286,10 @@ using InputRows = void (*)(const ConvGeometry&, int64_t, int64_t, const float*, 
                            float*);
 
 void forward_rows_generic(const ForwardJob& job, int64_t first, int64_t last) {
-  forward_rows_body<2, 1, 1, 1>(job, first, last);
+  forward_rows_body<Vec16, 2, 1, 1, 1>(job, first, last);
 }
 void filter_rows_generic(const FilterJob& job, int64_t first, int64_t last, float* sum) {
-  filter_rows_body<3, 1>(job, first, last, sum);
+  filter_rows_body<Vec16, 3, 1>(job, first, last, sum);
 }
 void input_rows_generic(const ConvGeometry& g, int64_t first, int64_t last, const float* dy,
                         const float* filter, float* dx) {
@@ -264,11 +299,11 @@ void input_rows_generic(const ConvGeometry& g, int64_t first, int64_t last, cons
 #if defined(__x86_64__) || defined(__i386__)
 __attribute__((target("avx2,fma"))) void forward_rows_avx2(const ForwardJob& job, int64_t first,
                                                            int64_t last) {
-  forward_rows_body<4, 3, 2, 1>(job, first, last);
+  forward_rows_body<Pair, 4, 3, 2, 1>(job, first, last);
 }
 __attribute__((target("avx2,fma"))) void filter_rows_avx2(const FilterJob& job, int64_t first,
                                                           int64_t last, float* sum) {
-  filter_rows_body<6, 3>(job, first, last, sum);
+  filter_rows_body<Pair, 6, 3>(job, first, last, sum);
 }
 __attribute__((target("avx2,fma"))) void input_rows_avx2(const ConvGeometry& g, int64_t first,
                                                          int64_t last, const float* dy,
@@ -277,11 +312,11 @@ __attribute__((target("avx2,fma"))) void input_rows_avx2(const ConvGeometry& g, 
 }
 __attribute__((target("avx512f"))) void forward_rows_avx512(const ForwardJob& job, int64_t first,
                                                             int64_t last) {
-  forward_rows_body<8, 6, 4, 4>(job, first, last);
+  forward_rows_body<Vec16, 8, 6, 4, 4>(job, first, last);
 }
 __attribute__((target("avx512f"))) void filter_rows_avx512(const FilterJob& job, int64_t first,
                                                            int64_t last, float* sum) {
-  filter_rows_body<9, 9>(job, first, last, sum);
+  filter_rows_body<Vec16, 9, 9>(job, first, last, sum);
 }
 __attribute__((target("avx512f"))) void input_rows_avx512(const ConvGeometry& g, int64_t first,
                                                           int64_t last, const float* dy,
