@@ -1,7 +1,7 @@
-import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireFloat32, requireShape } from './wasm-heap.js';
+import { heapOffset, heapView, lastAxisLayout, requireFloat32, requireShape } from './wasm-heap.js';
 
 /**
  * A kernel of this suite's own: out = x * a + y * b + z * d + c, the terms' x, y, z of one
@@ -18,7 +18,7 @@ const kernelFunc: KernelFunc = ({ inputs, backend }) => {
   const { x, c } = named;
   if (!x || !c) throw new Error(`${CHANNEL_AFFINE_KERNEL} (native kernels): x and c must be given`);
   requireFloat32(CHANNEL_AFFINE_KERNEL, named);
-  const channels = x.shape[x.shape.length - 1] ?? 1;
+  const { rows, columns: channels } = lastAxisLayout(x.shape);
   requireShape(CHANNEL_AFFINE_KERNEL, 'c', c.shape, [channels]);
   const wasm = backend as BackendWasm;
   TERMS.forEach(([operand, coefficient], i) => {
@@ -33,7 +33,6 @@ const kernelFunc: KernelFunc = ({ inputs, backend }) => {
     const tensor = named[name];
     return tensor ? heapOffset(wasm, tensor) : -1;
   };
-  const rows = util.sizeFromShape(x.shape) / Math.max(channels, 1);
   nativeAddon().channelAffine(heapView(wasm), {
     x: offset('x'),
     a: offset('a'),

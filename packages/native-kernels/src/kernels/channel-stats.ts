@@ -1,7 +1,7 @@
-import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireFloat32, requireShape } from './wasm-heap.js';
+import { heapOffset, heapView, lastAxisLayout, requireFloat32, requireShape } from './wasm-heap.js';
 
 /**
  * Kernels of this suite's own for batch normalisation over every axis but the last, one pass
@@ -13,16 +13,11 @@ import { heapOffset, heapView, requireFloat32, requireShape } from './wasm-heap.
 export const CHANNEL_MOMENTS_KERNEL = 'IsnetChannelMoments';
 export const CENTRED_SUMS_KERNEL = 'IsnetCentredSums';
 
-function layout(x: TensorInfo): { rows: number; channels: number } {
-  const channels = x.shape[x.shape.length - 1] ?? 1;
-  return { rows: util.sizeFromShape(x.shape) / Math.max(channels, 1), channels };
-}
-
 const momentsKernel: KernelFunc = ({ inputs, backend }) => {
   const { x } = inputs as { x: TensorInfo };
   requireFloat32(CHANNEL_MOMENTS_KERNEL, { x });
   const wasm = backend as BackendWasm;
-  const { rows, channels } = layout(x);
+  const { rows, columns: channels } = lastAxisLayout(x.shape);
   const mean = wasm.makeOutput([channels], 'float32');
   const variance = wasm.makeOutput([channels], 'float32');
   nativeAddon().channelMoments(heapView(wasm), { x: heapOffset(wasm, x), mean: heapOffset(wasm, mean), variance: heapOffset(wasm, variance), rows, channels });
@@ -33,7 +28,7 @@ const centredSumsKernel: KernelFunc = ({ inputs, backend }) => {
   const { x, mean, a, b } = inputs as { x: TensorInfo; mean: TensorInfo; a: TensorInfo; b?: TensorInfo };
   requireFloat32(CENTRED_SUMS_KERNEL, { x, mean, a, b });
   const wasm = backend as BackendWasm;
-  const { rows, channels } = layout(x);
+  const { rows, columns: channels } = lastAxisLayout(x.shape);
   requireShape(CENTRED_SUMS_KERNEL, 'mean', mean.shape, [channels]);
   requireShape(CENTRED_SUMS_KERNEL, 'a', a.shape, x.shape);
   if (b) requireShape(CENTRED_SUMS_KERNEL, 'b', b.shape, x.shape);

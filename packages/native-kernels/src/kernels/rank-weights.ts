@@ -1,7 +1,7 @@
-import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireFloat32, requireShape } from './wasm-heap.js';
+import { heapOffset, heapView, lastAxisLayout, requireFloat32, requireShape } from './wasm-heap.js';
 
 /**
  * A kernel of this suite's own: x [..., n], weights [n] -> out of x's shape with out[..., i] =
@@ -14,11 +14,10 @@ export const RANK_WEIGHTS_KERNEL = 'IsnetRankWeights';
 const kernelFunc: KernelFunc = ({ inputs, backend }) => {
   const { x, weights } = inputs as { x: TensorInfo; weights: TensorInfo };
   requireFloat32(RANK_WEIGHTS_KERNEL, { x, weights });
-  const n = x.shape[x.shape.length - 1] ?? 1;
+  const { rows, columns: n } = lastAxisLayout(x.shape);
   requireShape(RANK_WEIGHTS_KERNEL, 'weights', weights.shape, [n]);
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput(x.shape, 'float32');
-  const rows = n === 0 ? 0 : util.sizeFromShape(x.shape) / n;
   nativeAddon().rankWeights(heapView(wasm), { x: heapOffset(wasm, x), weights: heapOffset(wasm, weights), out: heapOffset(wasm, out), rows, n });
   return out;
 };

@@ -1,7 +1,7 @@
-import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireElementwise, requireShape } from './wasm-heap.js';
+import { heapOffset, heapView, lastAxisLayout, requireElementwise, requireShape } from './wasm-heap.js';
 
 /**
  * Kernels of this suite's own: the softmax cross-entropy of labels (one-hot or soft) and
@@ -13,17 +13,13 @@ import { heapOffset, heapView, requireElementwise, requireShape } from './wasm-h
 export const SOFTMAX_CROSS_ENTROPY_KERNEL = 'IsnetSoftmaxCrossEntropy';
 export const SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL = 'IsnetSoftmaxCrossEntropyGrad';
 
-function rowsAndClasses(shape: readonly number[]): { rows: number; classes: number } {
-  const classes = shape.length === 0 ? 1 : shape[shape.length - 1]!;
-  return { rows: classes === 0 ? 0 : util.sizeFromShape(shape as number[]) / classes, classes };
-}
-
 const loss: KernelFunc = ({ inputs, backend }) => {
   const { labels, logits } = inputs as Record<'labels' | 'logits', TensorInfo>;
   requireElementwise(SOFTMAX_CROSS_ENTROPY_KERNEL, { logits, labels });
+  const { rows, columns: classes } = lastAxisLayout(logits.shape);
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput([], 'float32');
-  nativeAddon().softmaxCrossEntropy(heapView(wasm), { labels: heapOffset(wasm, labels), logits: heapOffset(wasm, logits), out: heapOffset(wasm, out), ...rowsAndClasses(logits.shape) });
+  nativeAddon().softmaxCrossEntropy(heapView(wasm), { labels: heapOffset(wasm, labels), logits: heapOffset(wasm, logits), out: heapOffset(wasm, out), rows, classes });
   return out;
 };
 
@@ -33,6 +29,7 @@ const lossGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   requireShape(SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, 'dy', dy.shape, []);
   const wrt = (attrs as { wrt?: string }).wrt;
   if (wrt !== 'logits' && wrt !== 'labels') throw new Error(`${SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL} (native kernels): wrt must be 'logits' or 'labels', got '${String(wrt)}'`);
+  const { rows, columns: classes } = lastAxisLayout(logits.shape);
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput(logits.shape, 'float32');
   nativeAddon().softmaxCrossEntropyGrad(heapView(wasm), {
@@ -41,7 +38,8 @@ const lossGrad: KernelFunc = ({ inputs, backend, attrs }) => {
     dy: heapOffset(wasm, dy),
     dLabels: wrt === 'labels' ? heapOffset(wasm, out) : -1,
     dLogits: wrt === 'logits' ? heapOffset(wasm, out) : -1,
-    ...rowsAndClasses(logits.shape),
+    rows,
+    classes,
   });
   return out;
 };

@@ -1,4 +1,4 @@
-import type { TensorInfo } from '@tensorflow/tfjs';
+import { util, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /**
@@ -49,4 +49,10 @@ export function requireElementwise(kernel: string, operands: Record<string, Tens
   requireFloat32(kernel, operands);
   const [[, reference], ...others] = Object.entries(operands);
   for (const [name, t] of others) requireShape(kernel, name, t.shape, reference!.shape);
+}
+
+/** A shape as rows x its last axis (a scalar as one row of one), as the row-wise kernels take it. */
+export function lastAxisLayout(shape: readonly number[]): { rows: number; columns: number } {
+  const columns = shape[shape.length - 1] ?? 1;
+  return { rows: columns === 0 ? 0 : util.sizeFromShape(shape as number[]) / columns, columns };
 }
