@@ -208,11 +208,10 @@ napi_value CentredSums(napi_env env, napi_callback_info info) {
     const int64_t rows = fields.count("rows");
     const int64_t channels = fields.count("channels");
     const int64_t size = elements({rows, channels});
-    const bool with_b = fields.integer("b") != -1;
+    const float* b = heap.optional_floats(fields, "b", size);
     centred_sums(context, heap.floats(fields, "x", size),
-                 heap.floats(fields, "mean", channels), heap.floats(fields, "a", size),
-                 with_b ? heap.floats(fields, "b", size) : nullptr, rows, channels,
-                 heap.floats(fields, "sums", (with_b ? 5 : 2) * channels));
+                 heap.floats(fields, "mean", channels), heap.floats(fields, "a", size), b, rows,
+                 channels, heap.floats(fields, "sums", (b ? 5 : 2) * channels));
   });
 }
 
@@ -267,8 +266,8 @@ napi_value ProductRatioGrad(napi_env env, napi_callback_info info) {
   });
 }
 
-// heatmapLoss(heap, {heatmaps, masks, decay, gradient, out, batch, maps, pixels, channels,
-// A, B, E, C1, C2, hybrid}): out[0..2] = total, background, foreground.
+// heatmapLoss(heap, {heatmaps, masks, decay, gradient, total, background, foreground, batch,
+// maps, pixels, channels, A, B, E, C1, C2, hybrid}): the last three outputs are scalars.
 napi_value HeatmapLoss(napi_env env, napi_callback_info info) {
   return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     HeatmapLossProblem p;
@@ -287,11 +286,10 @@ napi_value HeatmapLoss(napi_env env, napi_callback_info info) {
     p.C1 = static_cast<float>(fields.number("C1"));
     p.C2 = static_cast<float>(fields.number("C2"));
     p.hybrid = fields.number("hybrid") != 0;
-    float* out = heap.floats(fields, "out", 3);
     const HeatmapLossValue value = heatmap_loss(context, p);
-    out[0] = static_cast<float>(value.total);
-    out[1] = static_cast<float>(value.background);
-    out[2] = static_cast<float>(value.foreground);
+    *heap.floats(fields, "total", 1) = static_cast<float>(value.total);
+    *heap.floats(fields, "background", 1) = static_cast<float>(value.background);
+    *heap.floats(fields, "foreground", 1) = static_cast<float>(value.foreground);
   });
 }
 
@@ -314,13 +312,11 @@ napi_value SoftmaxCrossEntropyGrad(napi_env env, napi_callback_info info) {
     const int64_t rows = fields.count("rows");
     const int64_t classes = fields.count("classes");
     const int64_t size = elements({rows, classes});
-    const auto optional = [&](const char* name) {
-      return fields.number(name) < 0 ? nullptr : heap.floats(fields, name, size);
-    };
     const float scale = *heap.floats(fields, "dy", 1) / static_cast<float>(rows);
     softmax_cross_entropy_grad(context, heap.floats(fields, "labels", size),
                                heap.floats(fields, "logits", size), rows, classes, scale,
-                               optional("dLabels"), optional("dLogits"));
+                               heap.optional_floats(fields, "dLabels", size),
+                               heap.optional_floats(fields, "dLogits", size));
   });
 }
 

@@ -176,6 +176,11 @@ class Heap {
     return reinterpret_cast<float*>(bytes_ + offset);
   }
 
+  // The same for an operand that may be absent: offset -1 gives null.
+  float* optional_floats(const Fields& fields, const char* name, int64_t count) const {
+    return fields.integer(name) == -1 ? nullptr : floats(fields, name, count);
+  }
+
  private:
   uint8_t* bytes_ = nullptr;
   size_t size_ = 0;

@@ -76,10 +76,28 @@ export interface NativeAddon {
   productRatio(heap: Uint8Array, args: { a: number; b: number; c: number; out: number; size: number }): void;
   /** Its gradient for g: t = g / c, da = t b, db = t a, dc = -(g (a b)) / (c c). */
   productRatioGrad(heap: Uint8Array, args: { g: number; a: number; b: number; c: number; da: number; db: number; dc: number; size: number }): void;
-  /** The ISNet heatmap loss: out[0..2] = total, background, foreground; gradient = d total / d heatmaps. */
+  /** The ISNet heatmap loss: the scalars total, background, foreground; gradient = d total / d heatmaps. */
   heatmapLoss(
     heap: Uint8Array,
-    args: { heatmaps: number; masks: number; decay: number; gradient: number; out: number; batch: number; maps: number; pixels: number; channels: number; A: number; B: number; E: number; C1: number; C2: number; hybrid: number },
+    args: {
+      heatmaps: number;
+      masks: number;
+      decay: number;
+      gradient: number;
+      total: number;
+      background: number;
+      foreground: number;
+      batch: number;
+      maps: number;
+      pixels: number;
+      channels: number;
+      A: number;
+      B: number;
+      E: number;
+      C1: number;
+      C2: number;
+      hybrid: number;
+    },
   ): void;
   /** out[0] = mean over rows of -sum(labels * logSoftmax(logits)) ([rows, classes]). */
   softmaxCrossEntropy(heap: Uint8Array, args: { labels: number; logits: number; out: number; rows: number; classes: number }): void;

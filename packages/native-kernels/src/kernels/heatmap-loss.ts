@@ -34,15 +34,14 @@ const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
   const [total, background, foreground] = [0, 1, 2].map(() => wasm.makeOutput([], 'float32'));
   const gradient = wasm.makeOutput(heatmaps.shape, 'float32');
-  // The three scalars are written together, then copied to their own outputs.
-  const values = wasm.makeOutput([3], 'float32');
-  const heap = () => heapView(wasm);
-  nativeAddon().heatmapLoss(heap(), {
+  nativeAddon().heatmapLoss(heapView(wasm), {
     heatmaps: heapOffset(wasm, heatmaps),
     masks: heapOffset(wasm, masks),
     decay: heapOffset(wasm, decay),
     gradient: heapOffset(wasm, gradient),
-    out: heapOffset(wasm, values),
+    total: heapOffset(wasm, total!),
+    background: heapOffset(wasm, background!),
+    foreground: heapOffset(wasm, foreground!),
     batch,
     maps,
     pixels: height * width,
@@ -54,9 +53,6 @@ const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
     C2,
     hybrid: form === 'hybrid' ? 1 : 0,
   });
-  const read = new Float32Array(heap().buffer, heapOffset(wasm, values), 3).slice();
-  [total, background, foreground].forEach((out, i) => new Float32Array(heap().buffer, heapOffset(wasm, out!), 1).set([read[i]!]));
-  wasm.disposeData(values.dataId);
   return [total!, background!, foreground!, gradient];
 };
 
