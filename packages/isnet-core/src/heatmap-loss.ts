@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor, Tensor5D } from '@tensorflow/tfjs';
-import { notDifferentiable } from '@isnet-bench/engine';
+import { fusedKernelRuns, notDifferentiable } from '@isnet-bench/engine';
 import { HEATMAP_LOSS_KERNEL, type HeatmapLossAttrs } from '@isnet-bench/native-kernels';
 import { backgroundLoss } from './background-loss.js';
 import { foregroundLoss } from './foreground-loss.js';
@@ -24,7 +24,7 @@ export interface HeatmapLoss {
  * [batch, H, W, 1]; for hidden layers, downsample the masks first (downsampleMask).
  */
 export function heatmapLoss(heatmaps: Tensor5D, masks: Tensor, params: HeatmapLossParams): HeatmapLoss {
-  if (heatmaps.dtype === 'float32' && tf.getKernel(HEATMAP_LOSS_KERNEL, tf.getBackend()) !== undefined) return fusedHeatmapLoss(heatmaps, masks, params);
+  if (fusedKernelRuns(HEATMAP_LOSS_KERNEL, [heatmaps])) return fusedHeatmapLoss(heatmaps, masks, params);
   return tf.tidy(() => {
     const background = backgroundLoss(heatmaps, masks, params);
     const foreground = foregroundLoss(heatmaps, masks, { C1: params.C1, C2: params.C2, form: params.foreground });

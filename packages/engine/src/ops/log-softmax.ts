@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import { SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL } from '@isnet-bench/native-kernels';
-import { fusedKernelRuns } from './fused-kernel.js';
+import { fusedElementwiseRuns, fusedKernelRuns } from './fused-kernel.js';
 
 /**
  * log-softmax as x - logSumExp(x). TF.js's tf.logSoftmax wraps its gradient in a customGrad
@@ -26,8 +26,7 @@ export function softmaxCrossEntropy(oneHotLabels: Tensor, logits: Tensor): tf.Sc
   const targets = oneHotLabels.dtype === 'float32' ? oneHotLabels : tf.cast(oneHotLabels, 'float32');
   return tf.customGrad(((labels: Tensor, z: Tensor, save: tf.GradSaveFunc) => {
     save([labels, z]);
-    const fused =
-      fusedKernelRuns(SOFTMAX_CROSS_ENTROPY_KERNEL, [labels, z]) && tf.util.arraysEqual(labels.shape, z.shape) && tf.getKernel(SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, tf.getBackend()) !== undefined;
+    const fused = fusedElementwiseRuns(SOFTMAX_CROSS_ENTROPY_KERNEL, [labels, z]) && fusedKernelRuns(SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, [labels, z]);
     return {
       value: fused ? (tf.engine().runKernel(SOFTMAX_CROSS_ENTROPY_KERNEL, { labels, logits: z }) as Tensor) : tf.neg(tf.mean(tf.sum(tf.mul(labels, logSoftmax(z)), -1))),
       gradFunc: (dy: Tensor, [savedLabels, savedZ]: Tensor[]) =>

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import { PRODUCT_RATIO_GRAD_KERNEL, PRODUCT_RATIO_KERNEL } from '@isnet-bench/native-kernels';
-import { fusedKernelRuns } from './fused-kernel.js';
+import { fusedElementwiseRuns, fusedKernelRuns } from './fused-kernel.js';
 
 /**
  * (a * b) / c for operands of one shape, as ONE differentiable op: LRP's relevance at a layer
@@ -14,7 +14,7 @@ import { fusedKernelRuns } from './fused-kernel.js';
 export function productRatio(a: Tensor, b: Tensor, c: Tensor): Tensor {
   return tf.customGrad(((aIn: Tensor, bIn: Tensor, cIn: Tensor, save: tf.GradSaveFunc) => {
     save([aIn, bIn, cIn]);
-    const fused = fusedKernelRuns(PRODUCT_RATIO_KERNEL, [aIn, bIn, cIn]) && tf.util.arraysEqual(aIn.shape, bIn.shape) && tf.util.arraysEqual(aIn.shape, cIn.shape);
+    const fused = fusedElementwiseRuns(PRODUCT_RATIO_KERNEL, [aIn, bIn, cIn]);
     return {
       value: fused ? (tf.engine().runKernel(PRODUCT_RATIO_KERNEL, { a: aIn, b: bIn, c: cIn }) as Tensor) : tf.div(tf.mul(aIn, bIn), cIn),
       gradFunc: (g: Tensor, [sa, sb, sc]: Tensor[]) => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import { WEIGHTED_SUM_KERNEL } from '@isnet-bench/native-kernels';
-import { fusedKernelRuns } from './fused-kernel.js';
+import { fusedElementwiseRuns } from './fused-kernel.js';
 
 /**
  * alpha a + beta b for float32 operands of one shape, as ONE op where the fused kernel runs
@@ -9,7 +9,7 @@ import { fusedKernelRuns } from './fused-kernel.js';
  * uploaded scalar and an add. Differentiable (alpha dy, beta dy), composed elsewhere.
  */
 export function weightedSum(a: Tensor, alpha: number, b: Tensor, beta: number): Tensor {
-  if (!fusedKernelRuns(WEIGHTED_SUM_KERNEL, [a, b]) || !tf.util.arraysEqual(a.shape, b.shape)) return tf.add(tf.mul(a, alpha), tf.mul(b, beta));
+  if (!fusedElementwiseRuns(WEIGHTED_SUM_KERNEL, [a, b])) return tf.add(tf.mul(a, alpha), tf.mul(b, beta));
   return tf.customGrad(((x: Tensor, y: Tensor) => ({
     value: tf.engine().runKernel(WEIGHTED_SUM_KERNEL, { a: x, b: y }, { alpha, beta } as never) as Tensor,
     gradFunc: (dy: Tensor) => [tf.mul(dy, alpha), tf.mul(dy, beta)],
