@@ -6,13 +6,16 @@ import { notDifferentiable } from './not-differentiable.js';
 
 const OP = 'batchNormTraining';
 
-/** A batch's per-channel statistics on the host, read once in the forward pass. */
+/** A batch's per-channel statistics and gamma on the host, read once in the forward pass. */
 interface HostStatistics {
   mean: Float32Array;
   /** 1 / sqrt(variance + epsilon), in double. */
   rstd: Float64Array;
   /** Values per channel. */
   count: number;
+  gamma: Float32Array;
+  /** gamma * rstd: x's coefficient in y, dy's in dx. */
+  k: Float64Array;
 }
 
 /**
@@ -43,8 +46,9 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | undefined, beta: Te
   const normalise = tf.customGrad(((input: Tensor, scale: Tensor, offset: Tensor, save: tf.GradSaveFunc) => {
     const { mean, variance } = channelMoments(input);
     const [m, v, g, b] = [mean, variance, scale, offset].map((t) => t.dataSync());
-    const host: HostStatistics = { mean: m as Float32Array, rstd: perChannel(channels, (j) => 1 / Math.sqrt(v![j]! + epsilon)), count };
-    const k = perChannel(channels, (j) => g![j]! * host.rstd[j]!);
+    const rstd = perChannel(channels, (j) => 1 / Math.sqrt(v![j]! + epsilon));
+    const k = perChannel(channels, (j) => g![j]! * rstd[j]!);
+    const host: HostStatistics = { mean: m as Float32Array, rstd, count, gamma: g as Float32Array, k };
     const y = channelAffine([[input, vector(k)]], vector(perChannel(channels, (j) => b![j]! - m![j]! * k[j]!)));
     statistics = { mean: tf.keep(mean), variance: tf.keep(variance) };
     save([input, scale, mean]);
@@ -70,11 +74,10 @@ function normalisationGradients(dy: Tensor, x: Tensor, gamma: Tensor, mean: Tens
 }
 
 /** (dy, x, gamma) -> dx, with its analytic derivatives; `mean` is host.mean as a tensor. */
-function inputGradient(mean: Tensor, { mean: m, rstd, count }: HostStatistics, s1: Float32Array, t: Float32Array) {
+function inputGradient(mean: Tensor, { mean: m, rstd, count, gamma: gm, k }: HostStatistics, s1: Float32Array, t: Float32Array) {
   const channels = rstd.length;
-  return tf.customGrad(((dy: Tensor, x: Tensor, gamma: Tensor, save: tf.GradSaveFunc) => {
-    const gm = gamma.dataSync();
-    const k = perChannel(channels, (j) => gm[j]! * rstd[j]!);
+  // (gamma is an input for its gradient; its values are the forward's, in host.)
+  return tf.customGrad(((dy: Tensor, x: Tensor, _gamma: Tensor, save: tf.GradSaveFunc) => {
     const slope = perChannel(channels, (j) => (-k[j]! * rstd[j]! * rstd[j]! * t[j]!) / count);
     const offset = perChannel(channels, (j) => (-k[j]! * s1[j]!) / count - slope[j]! * m[j]!);
     save([dy, x, mean]);
