@@ -246,23 +246,29 @@ napi_value WeightedSum(napi_env env, napi_callback_info info) {
   });
 }
 
-// productRatio(heap, {a, b, c, out, size})
+// productRatio(heap, {a, b, c, out, size, copies}): b and out hold copies x size floats.
 napi_value ProductRatio(napi_env env, napi_callback_info info) {
   return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t size = fields.count("size");
-    product_ratio(context, heap.floats(fields, "a", size), heap.floats(fields, "b", size),
-                  heap.floats(fields, "c", size), heap.floats(fields, "out", size), size);
+    const int64_t copies = fields.count("copies");
+    const int64_t stacked = elements({copies, size});
+    product_ratio(context, heap.floats(fields, "a", size), heap.floats(fields, "b", stacked),
+                  heap.floats(fields, "c", size), heap.floats(fields, "out", stacked), size,
+                  copies);
   });
 }
 
-// productRatioGrad(heap, {g, a, b, c, da, db, dc, size})
+// productRatioGrad(heap, {g, a, b, c, da, db, dc, size, copies}): g, b, db stacked.
 napi_value ProductRatioGrad(napi_env env, napi_callback_info info) {
   return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t size = fields.count("size");
-    product_ratio_grad(context, heap.floats(fields, "g", size),
-                       heap.floats(fields, "a", size), heap.floats(fields, "b", size),
+    const int64_t copies = fields.count("copies");
+    const int64_t stacked = elements({copies, size});
+    product_ratio_grad(context, heap.floats(fields, "g", stacked),
+                       heap.floats(fields, "a", size), heap.floats(fields, "b", stacked),
                        heap.floats(fields, "c", size), heap.floats(fields, "da", size),
-                       heap.floats(fields, "db", size), heap.floats(fields, "dc", size), size);
+                       heap.floats(fields, "db", stacked), heap.floats(fields, "dc", size), size,
+                       copies);
   });
 }
 
@@ -320,24 +326,29 @@ napi_value SoftmaxCrossEntropyGrad(napi_env env, napi_callback_info info) {
   });
 }
 
-// lrpScale(heap, {dy, z, value, r, size, epsilon})
+// lrpScale(heap, {dy, z, value, r, size, copies, epsilon}): dy and value stacked.
 napi_value LrpScale(napi_env env, napi_callback_info info) {
   return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t size = fields.count("size");
-    lrp_scale(context, heap.floats(fields, "dy", size), heap.floats(fields, "z", size),
-              static_cast<float>(fields.number("epsilon")), heap.floats(fields, "value", size),
-              heap.floats(fields, "r", size), size);
+    const int64_t copies = fields.count("copies");
+    const int64_t stacked = elements({copies, size});
+    lrp_scale(context, heap.floats(fields, "dy", stacked), heap.floats(fields, "z", size),
+              static_cast<float>(fields.number("epsilon")), heap.floats(fields, "value", stacked),
+              heap.floats(fields, "r", size), size, copies);
   });
 }
 
-// lrpScaleGrad(heap, {g, dy, z, r, dDy, dZ, size, epsilon})
+// lrpScaleGrad(heap, {g, dy, z, r, dDy, dZ, size, copies, epsilon}): g, dy, dDy stacked.
 napi_value LrpScaleGrad(napi_env env, napi_callback_info info) {
   return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
     const int64_t size = fields.count("size");
-    lrp_scale_grad(context, heap.floats(fields, "g", size), heap.floats(fields, "dy", size),
+    const int64_t copies = fields.count("copies");
+    const int64_t stacked = elements({copies, size});
+    lrp_scale_grad(context, heap.floats(fields, "g", stacked), heap.floats(fields, "dy", stacked),
                    heap.floats(fields, "z", size), heap.floats(fields, "r", size),
-                   static_cast<float>(fields.number("epsilon")), heap.floats(fields, "dDy", size),
-                   heap.floats(fields, "dZ", size), size);
+                   static_cast<float>(fields.number("epsilon")),
+                   heap.floats(fields, "dDy", stacked), heap.floats(fields, "dZ", size), size,
+                   copies);
   });
 }
 

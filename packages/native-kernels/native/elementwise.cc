@@ -130,44 +130,59 @@ void run_relu_grad(const float* __restrict dy, const float* __restrict x, float*
   }
 }
 
+// The ops below take a class-stacked operand: `copies` consecutive copies of an n-element
+// batch (one modified backward pass per class on one forward pass). Per-copy operands are
+// read at [copy * n + i], shared ones at [i]; a shared operand's gradient sums over copies.
+
 void run_product_ratio(const float* __restrict a, const float* __restrict b,
                        const float* __restrict c, float* __restrict out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) out[i] = (a[i] * b[i]) / c[i];
 }
 
+// da and dc accumulate (the caller zeroes them); db is written.
 void run_product_ratio_grad(const float* __restrict g, const float* __restrict a,
                             const float* __restrict b, const float* __restrict c,
                             float* __restrict da, float* __restrict db, float* __restrict dc,
                             int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const float t = g[i] / c[i];
-    da[i] = t * b[i];
+    da[i] += t * b[i];
     db[i] = t * a[i];
-    dc[i] = -(g[i] * (a[i] * b[i])) / (c[i] * c[i]);
+    dc[i] += -(g[i] * (a[i] * b[i])) / (c[i] * c[i]);
   }
 }
 
-void run_lrp_scale(const float* __restrict dy, const float* __restrict z, float epsilon,
-                   float* __restrict value, float* __restrict r, int64_t n) {
+void run_lrp_ratio(const float* __restrict z, float epsilon, float* __restrict r, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const float y = z[i] < 0 ? 0.0f : z[i];
-    const float ri = y / (y + epsilon);
-    r[i] = ri;
-    value[i] = dy[i] * ri;
+    r[i] = y / (y + epsilon);
   }
 }
 
+void run_scale(const float* __restrict x, const float* __restrict r, float* __restrict out,
+               int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = x[i] * r[i];
+}
+
+// d_dy = g * r; acc += g * dy.
 void run_lrp_scale_grad(const float* __restrict g, const float* __restrict dy,
-                        const float* __restrict z, const float* __restrict r, float epsilon,
-                        float* __restrict d_dy, float* __restrict d_z, int64_t n) {
+                        const float* __restrict r, float* __restrict d_dy,
+                        float* __restrict acc, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    d_dy[i] = g[i] * r[i];
+    acc[i] += g[i] * dy[i];
+  }
+}
+
+// acc *= (1 - r)^2 / eps * step(z).
+void run_lrp_slope(const float* __restrict z, const float* __restrict r, float epsilon,
+                   float* __restrict acc, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const float t = 1.0f - r[i];
     const float zi = z[i];
     // step(z), NaN for NaN; two selects the compiler turns into masks (no branches).
     const float step = zi > 0 ? 1.0f : 0.0f;
-    const float slope = (t * t) / epsilon * (zi != zi ? zi : step);
-    d_dy[i] = g[i] * r[i];
-    d_z[i] = (g[i] * dy[i]) * slope;
+    acc[i] = acc[i] * ((t * t) / epsilon * (zi != zi ? zi : step));
   }
 }
 
@@ -252,32 +267,47 @@ void weighted_sum(Context& context, const float* a, float alpha, const float* b,
 }
 
 void product_ratio(Context& context, const float* a, const float* b, const float* c, float* out,
-                   int64_t n) {
+                   int64_t n, int64_t copies) {
   for_each_chunk(context, n, [&](int64_t begin, int64_t end) {
-    run_product_ratio(a + begin, b + begin, c + begin, out + begin, end - begin);
+    for (int64_t k = 0; k < copies; ++k) {
+      run_product_ratio(a + begin, b + k * n + begin, c + begin, out + k * n + begin, end - begin);
+    }
   });
 }
 
 void product_ratio_grad(Context& context, const float* g, const float* a, const float* b,
-                        const float* c, float* da, float* db, float* dc, int64_t n) {
+                        const float* c, float* da, float* db, float* dc, int64_t n,
+                        int64_t copies) {
   for_each_chunk(context, n, [&](int64_t begin, int64_t end) {
-    run_product_ratio_grad(g + begin, a + begin, b + begin, c + begin, da + begin, db + begin,
-                           dc + begin, end - begin);
+    std::fill(da + begin, da + end, 0.0f);
+    std::fill(dc + begin, dc + end, 0.0f);
+    for (int64_t k = 0; k < copies; ++k) {
+      run_product_ratio_grad(g + k * n + begin, a + begin, b + k * n + begin, c + begin,
+                             da + begin, db + k * n + begin, dc + begin, end - begin);
+    }
   });
 }
 
 void lrp_scale(Context& context, const float* dy, const float* z, float epsilon, float* value,
-               float* r, int64_t n) {
+               float* r, int64_t n, int64_t copies) {
   for_each_chunk(context, n, [&](int64_t begin, int64_t end) {
-    run_lrp_scale(dy + begin, z + begin, epsilon, value + begin, r + begin, end - begin);
+    run_lrp_ratio(z + begin, epsilon, r + begin, end - begin);
+    for (int64_t k = 0; k < copies; ++k) {
+      run_scale(dy + k * n + begin, r + begin, value + k * n + begin, end - begin);
+    }
   });
 }
 
 void lrp_scale_grad(Context& context, const float* g, const float* dy, const float* z,
-                    const float* r, float epsilon, float* d_dy, float* d_z, int64_t n) {
+                    const float* r, float epsilon, float* d_dy, float* d_z, int64_t n,
+                    int64_t copies) {
   for_each_chunk(context, n, [&](int64_t begin, int64_t end) {
-    run_lrp_scale_grad(g + begin, dy + begin, z + begin, r + begin, epsilon, d_dy + begin,
-                       d_z + begin, end - begin);
+    std::fill(d_z + begin, d_z + end, 0.0f);
+    for (int64_t k = 0; k < copies; ++k) {
+      run_lrp_scale_grad(g + k * n + begin, dy + k * n + begin, r + begin, d_dy + k * n + begin,
+                         d_z + begin, end - begin);
+    }
+    run_lrp_slope(z + begin, r + begin, epsilon, d_z + begin, end - begin);
   });
 }
 

@@ -65,11 +65,14 @@ void channel_affine(Context& context, const ChannelTerm* terms, int count, const
 // The LRP-epsilon scaling of a ReLU's incoming gradient: r = relu(z) / (relu(z) + eps),
 // value = dy * r (both written), in one pass; and its gradient, d_dy = g * r and
 // d_z = (g * dy) * ((1 - r)^2 / eps * step(z)). Same float32 operations, in the same order,
-// as the composed ops.
+// as the composed ops. dy, value, g and d_dy may hold `copies` consecutive copies of the
+// n-element batch of z and r (one per explained class); d_z then sums g * dy over them
+// before the slope.
 void lrp_scale(Context& context, const float* dy, const float* z, float epsilon, float* value,
-               float* r, int64_t n);
+               float* r, int64_t n, int64_t copies);
 void lrp_scale_grad(Context& context, const float* g, const float* dy, const float* z,
-                    const float* r, float epsilon, float* d_dy, float* d_z, int64_t n);
+                    const float* r, float epsilon, float* d_dy, float* d_z, int64_t n,
+                    int64_t copies);
 
 // ReLU's gradient dy * step(x) (step: 1 for x > 0, 0 otherwise, NaN for NaN) in one pass,
 // the same float32 operations as the step and the multiply.
@@ -78,10 +81,13 @@ void relu_grad(Context& context, const float* dy, const float* x, float* out, in
 // out = (a * b) / c, and its gradient for an upstream g in one pass: with t = g / c,
 // da = t * b, db = t * a, dc = -(g * (a * b)) / (c * c), the operations of the composed
 // multiply and divide and of their gradients (LRP's relevance-over-denominator ratio).
+// b, out, g and db may hold `copies` consecutive copies of the n-element batch of a and c;
+// da and dc then sum over them.
 void product_ratio(Context& context, const float* a, const float* b, const float* c, float* out,
-                   int64_t n);
+                   int64_t n, int64_t copies);
 void product_ratio_grad(Context& context, const float* g, const float* a, const float* b,
-                        const float* c, float* da, float* db, float* dc, int64_t n);
+                        const float* c, float* da, float* db, float* dc, int64_t n,
+                        int64_t copies);
 
 // out = alpha * a + beta * b in one pass: optimiser updates (w - lr g, momentum v + g).
 void weighted_sum(Context& context, const float* a, float alpha, const float* b, float beta,

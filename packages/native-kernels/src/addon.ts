@@ -72,10 +72,10 @@ export interface NativeAddon {
   reluGrad(heap: Uint8Array, args: { dy: number; x: number; out: number; size: number }): void;
   /** out = alpha a + beta b. */
   weightedSum(heap: Uint8Array, args: { a: number; b: number; out: number; size: number; alpha: number; beta: number }): void;
-  /** out = (a * b) / c. */
-  productRatio(heap: Uint8Array, args: { a: number; b: number; c: number; out: number; size: number }): void;
-  /** Its gradient for g: t = g / c, da = t b, db = t a, dc = -(g (a b)) / (c c). */
-  productRatioGrad(heap: Uint8Array, args: { g: number; a: number; b: number; c: number; da: number; db: number; dc: number; size: number }): void;
+  /** out = (a * b) / c; b and out hold `copies` consecutive copies of a's and c's size. */
+  productRatio(heap: Uint8Array, args: { a: number; b: number; c: number; out: number; size: number; copies: number }): void;
+  /** Its gradient for g: t = g / c, da = t b, db = t a, dc = -(g (a b)) / (c c), da and dc summed over copies. */
+  productRatioGrad(heap: Uint8Array, args: { g: number; a: number; b: number; c: number; da: number; db: number; dc: number; size: number; copies: number }): void;
   /** The ISNet heatmap loss: the scalars total, background, foreground; gradient = d total / d heatmaps. */
   heatmapLoss(
     heap: Uint8Array,
@@ -103,8 +103,10 @@ export interface NativeAddon {
   softmaxCrossEntropy(heap: Uint8Array, args: { labels: number; logits: number; out: number; rows: number; classes: number }): void;
   /** Its gradients for the upstream scalar dy, each written unless its offset is -1. */
   softmaxCrossEntropyGrad(heap: Uint8Array, args: { labels: number; logits: number; dy: number; dLabels: number; dLogits: number; rows: number; classes: number }): void;
-  lrpScale(heap: Uint8Array, args: { dy: number; z: number; value: number; r: number; size: number; epsilon: number }): void;
-  lrpScaleGrad(heap: Uint8Array, args: { g: number; dy: number; z: number; r: number; dDy: number; dZ: number; size: number; epsilon: number }): void;
+  /** value = dy r, r = relu(z) / (relu(z) + eps); dy and value hold `copies` copies of z's size. */
+  lrpScale(heap: Uint8Array, args: { dy: number; z: number; value: number; r: number; size: number; copies: number; epsilon: number }): void;
+  /** dDy = g r, dZ = sum over copies of g dy, times (1 - r)^2 / eps step(z). */
+  lrpScaleGrad(heap: Uint8Array, args: { g: number; dy: number; z: number; r: number; dDy: number; dZ: number; size: number; copies: number; epsilon: number }): void;
   /** out = x a + y b + z d + c per channel; y and b, z and d are -1 when absent. */
   channelAffine(heap: Uint8Array, args: { x: number; a: number; y: number; b: number; z: number; d: number; c: number; out: number; rows: number; channels: number }): void;
   /** Per-channel mean and biased variance of x [rows, channels]. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import { channelAffine } from './channel-affine.js';
 import { centredSums, channelMoments } from './channel-statistics.js';
+import { copiesOf, stackCopies, stackedCopies } from './class-stack.js';
 import { notDifferentiable } from './not-differentiable.js';
 
 const OP = 'batchNormTraining';
@@ -45,11 +46,9 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | undefined, beta: Te
   let statistics: { mean: Tensor; variance: Tensor } | undefined;
   const normalise = tf.customGrad(((input: Tensor, scale: Tensor, offset: Tensor, save: tf.GradSaveFunc) => {
     const { mean, variance } = channelMoments(input);
-    const [m, v, g, b] = [mean, variance, scale, offset].map((t) => t.dataSync());
-    const rstd = perChannel(channels, (j) => 1 / Math.sqrt(v![j]! + epsilon));
-    const k = perChannel(channels, (j) => g![j]! * rstd[j]!);
-    const host: HostStatistics = { mean: m as Float32Array, rstd, count, gamma: g as Float32Array, k };
-    const y = channelAffine([[input, vector(k)]], vector(perChannel(channels, (j) => b![j]! - m![j]! * k[j]!)));
+    const host = hostStatistics(mean, variance, scale, count, epsilon);
+    const b = offset.dataSync();
+    const y = channelAffine([[input, vector(host.k)]], vector(perChannel(channels, (j) => b[j]! - host.mean[j]! * host.k[j]!)));
     statistics = { mean: tf.keep(mean), variance: tf.keep(variance) };
     save([input, scale, mean]);
     return {
@@ -63,6 +62,32 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | undefined, beta: Te
   const result = { y, mean: tf.clone(mean), variance: tf.clone(variance) };
   tf.dispose([mean, variance]);
   return result;
+}
+
+/**
+ * batchNormTraining's input gradient for an upstream dy that may be class-stacked ([k B, ...]
+ * for x [B, ...]: one backward pass per explained class on one forward pass), copy by copy,
+ * each with the batch statistics of x and the analytic derivatives (for dy, x and gamma).
+ */
+export function batchNormTrainingInputGradient(dy: Tensor, x: Tensor, gamma: Tensor | undefined, epsilon: number): Tensor {
+  const copies = stackedCopies('batchNormTrainingInputGradient', dy, x);
+  const channels = x.shape[x.rank - 1]!;
+  const scale = gamma ?? tf.ones([channels]);
+  const { mean, variance } = channelMoments(x);
+  const host = hostStatistics(mean, variance, scale, x.size / channels, epsilon);
+  const perCopy = (d: Tensor) => {
+    const [s1, t] = centredSums(x, mean, d) as [Float32Array, Float32Array];
+    return inputGradient(mean, host, s1, t)(d, x, scale);
+  };
+  return copies === 1 ? perCopy(dy) : stackCopies(copiesOf(dy, copies).map(perCopy));
+}
+
+/** The statistics read back once per forward pass; mean and variance as channelMoments gives them. */
+function hostStatistics(mean: Tensor, variance: Tensor, gamma: Tensor, count: number, epsilon: number): HostStatistics {
+  const [m, v, g] = [mean, variance, gamma].map((t) => t.dataSync() as Float32Array);
+  const channels = m!.length;
+  const rstd = perChannel(channels, (j) => 1 / Math.sqrt(v![j]! + epsilon));
+  return { mean: m!, rstd, count, gamma: g!, k: perChannel(channels, (j) => g![j]! * rstd[j]!) };
 }
 
 /** [dx, dgamma, dbeta] for the upstream dy, each differentiable once more. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import { LRP_SCALE_GRAD_KERNEL, LRP_SCALE_KERNEL, LRP_STABILIZE_KERNEL } from '@isnet-bench/native-kernels';
+import { perCopy, stackedCopies, sumCopies } from './class-stack.js';
 import { fusedKernelRuns } from './fused-kernel.js';
 
 /**
@@ -12,8 +13,11 @@ import { fusedKernelRuns } from './fused-kernel.js';
  * native ones on 'wasm'), the value and the derivatives are one pass each; otherwise the
  * same float32 operations run as separate ops. The derivatives are not differentiable again
  * (ISNet training needs the second order of the network, i.e. the first of this op).
+ * dy may be class-stacked ([k B, ...] for z [B, ...]: one backward pass per explained class on
+ * one forward pass); d/dz then sums over the copies.
  */
 export function lrpScaled(dy: Tensor, z: Tensor, epsilon: number): Tensor {
+  const copies = stackedCopies('lrpScaled', dy, z);
   return tf.customGrad(((dyIn: Tensor, zIn: Tensor, save: tf.GradSaveFunc) => {
     let value: Tensor;
     let r: Tensor;
@@ -22,7 +26,7 @@ export function lrpScaled(dy: Tensor, z: Tensor, epsilon: number): Tensor {
     } else {
       const y = tf.relu(zIn);
       r = tf.div(y, tf.add(y, epsilon));
-      value = tf.mul(dyIn, r);
+      value = perCopy(dyIn, copies, (d) => tf.mul(d, r));
     }
     save([dyIn, zIn, r]);
     return {
@@ -32,7 +36,7 @@ export function lrpScaled(dy: Tensor, z: Tensor, epsilon: number): Tensor {
           return tf.engine().runKernel(LRP_SCALE_GRAD_KERNEL, { g, dy: savedDy!, z: savedZ!, r: savedR! }, { epsilon }) as Tensor[];
         }
         const slope = tf.mul(tf.div(tf.square(tf.sub(1, savedR!)), epsilon), tf.step(savedZ!));
-        return [tf.mul(g, savedR!), tf.mul(tf.mul(g, savedDy!), slope)];
+        return [perCopy(g, copies, (t) => tf.mul(t, savedR!)), tf.mul(sumCopies(tf.mul(g, savedDy!), copies), slope)];
       },
     };
   }) as never)(dy, z) as Tensor;

@@ -1,13 +1,15 @@
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireElementwise, requireFloat32 } from './wasm-heap.js';
+import { heapOffset, heapView, requireFloat32, requireStacked } from './wasm-heap.js';
 
 /**
  * Kernels of this suite's own: the LRP-epsilon scaling of a ReLU's incoming gradient,
  * (dy, z) -> [dy * r, r] with r = relu(z) / (relu(z) + epsilon), and its gradient
  * (g, dy, z, r) -> [g * r, g * dy * (1 - r)^2 / epsilon * step(z)]; and the stabilised
- * denominator z -> z + epsilon sign(z) (sign(0) = +1). The engine's lrpScaled and
+ * denominator z -> z + epsilon sign(z) (sign(0) = +1). dy and g may stack k copies of z's
+ * batch ([k B, ...], one per explained class): r and dZ keep z's shape, dZ summing the copies'
+ * g * dy before the slope. The engine's lrpScaled and
  * lrpStabilized ops run them when registered and compose them from elementwise ops otherwise.
  */
 export const LRP_SCALE_KERNEL = 'IsnetLrpScale';
@@ -18,23 +20,23 @@ const epsilonOf = (attrs: unknown): number => (attrs as { epsilon: number }).eps
 
 const scale: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, z } = inputs as Record<'dy' | 'z', TensorInfo>;
-  requireElementwise(LRP_SCALE_KERNEL, { dy, z });
+  const copies = requireStacked(LRP_SCALE_KERNEL, { dy }, { z });
   const wasm = backend as BackendWasm;
   const value = wasm.makeOutput(dy.shape, 'float32');
-  const r = wasm.makeOutput(dy.shape, 'float32');
+  const r = wasm.makeOutput(z.shape, 'float32');
   const offsets = { dy: heapOffset(wasm, dy), z: heapOffset(wasm, z), value: heapOffset(wasm, value), r: heapOffset(wasm, r) };
-  nativeAddon().lrpScale(heapView(wasm), { ...offsets, size: util.sizeFromShape(dy.shape), epsilon: epsilonOf(attrs) });
+  nativeAddon().lrpScale(heapView(wasm), { ...offsets, size: util.sizeFromShape(z.shape), copies, epsilon: epsilonOf(attrs) });
   return [value, r];
 };
 
 const scaleGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { g, dy, z, r } = inputs as Record<'g' | 'dy' | 'z' | 'r', TensorInfo>;
-  requireElementwise(LRP_SCALE_GRAD_KERNEL, { g, dy, z, r });
+  const copies = requireStacked(LRP_SCALE_GRAD_KERNEL, { g, dy }, { z, r });
   const wasm = backend as BackendWasm;
   const dDy = wasm.makeOutput(g.shape, 'float32');
-  const dZ = wasm.makeOutput(g.shape, 'float32');
+  const dZ = wasm.makeOutput(z.shape, 'float32');
   const offsets = { g: heapOffset(wasm, g), dy: heapOffset(wasm, dy), z: heapOffset(wasm, z), r: heapOffset(wasm, r), dDy: heapOffset(wasm, dDy), dZ: heapOffset(wasm, dZ) };
-  nativeAddon().lrpScaleGrad(heapView(wasm), { ...offsets, size: util.sizeFromShape(g.shape), epsilon: epsilonOf(attrs) });
+  nativeAddon().lrpScaleGrad(heapView(wasm), { ...offsets, size: util.sizeFromShape(z.shape), copies, epsilon: epsilonOf(attrs) });
   return [dDy, dZ];
 };
 

@@ -1,31 +1,32 @@
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireElementwise } from './wasm-heap.js';
+import { heapOffset, heapView, requireStacked } from './wasm-heap.js';
 
 /**
  * Kernels of this suite's own: (a, b, c) -> (a * b) / c, LRP's relevance (activation times
  * gradient) over its stabilised denominator, and its gradient (g, a, b, c) -> [g / c * b,
- * g / c * a, -(g * (a * b)) / (c * c)], each one pass over operands of one shape. The
- * engine's productRatio op runs them when registered and composes them otherwise.
+ * g / c * a, -(g * (a * b)) / (c * c)], each one pass. b and g may stack k copies of a's
+ * and c's batch ([k B, ...], one per explained class); da and dc then sum over the copies.
+ * The engine's productRatio op runs them when registered and composes them otherwise.
  */
 export const PRODUCT_RATIO_KERNEL = 'IsnetProductRatio';
 export const PRODUCT_RATIO_GRAD_KERNEL = 'IsnetProductRatioGrad';
 
 const ratio: KernelFunc = ({ inputs, backend }) => {
   const { a, b, c } = inputs as Record<'a' | 'b' | 'c', TensorInfo>;
-  requireElementwise(PRODUCT_RATIO_KERNEL, { a, b, c });
+  const copies = requireStacked(PRODUCT_RATIO_KERNEL, { b }, { a, c });
   const wasm = backend as BackendWasm;
-  const out = wasm.makeOutput(a.shape, 'float32');
-  nativeAddon().productRatio(heapView(wasm), { a: heapOffset(wasm, a), b: heapOffset(wasm, b), c: heapOffset(wasm, c), out: heapOffset(wasm, out), size: util.sizeFromShape(a.shape) });
+  const out = wasm.makeOutput(b.shape, 'float32');
+  nativeAddon().productRatio(heapView(wasm), { a: heapOffset(wasm, a), b: heapOffset(wasm, b), c: heapOffset(wasm, c), out: heapOffset(wasm, out), size: util.sizeFromShape(a.shape), copies });
   return out;
 };
 
 const ratioGrad: KernelFunc = ({ inputs, backend }) => {
   const { g, a, b, c } = inputs as Record<'g' | 'a' | 'b' | 'c', TensorInfo>;
-  requireElementwise(PRODUCT_RATIO_GRAD_KERNEL, { g, a, b, c });
+  const copies = requireStacked(PRODUCT_RATIO_GRAD_KERNEL, { g, b }, { a, c });
   const wasm = backend as BackendWasm;
-  const [da, db, dc] = [0, 1, 2].map(() => wasm.makeOutput(g.shape, 'float32'));
+  const [da, db, dc] = [a.shape, b.shape, c.shape].map((shape) => wasm.makeOutput(shape, 'float32'));
   nativeAddon().productRatioGrad(heapView(wasm), {
     g: heapOffset(wasm, g),
     a: heapOffset(wasm, a),
@@ -34,7 +35,8 @@ const ratioGrad: KernelFunc = ({ inputs, backend }) => {
     da: heapOffset(wasm, da!),
     db: heapOffset(wasm, db!),
     dc: heapOffset(wasm, dc!),
-    size: util.sizeFromShape(g.shape),
+    size: util.sizeFromShape(a.shape),
+    copies,
   });
   return [da!, db!, dc!];
 };

@@ -51,6 +51,23 @@ export function requireElementwise(kernel: string, operands: Record<string, Tens
   for (const [name, t] of others) requireShape(kernel, name, t.shape, reference!.shape);
 }
 
+/**
+ * Class-stacked operands: every stacked one of the first stacked one's shape [k B, ...], every
+ * shared one of the first shared one's shape [B, ...] (all float32). Returns k, the copies.
+ */
+export function requireStacked(kernel: string, stacked: Record<string, TensorInfo>, shared: Record<string, TensorInfo>): number {
+  requireElementwise(kernel, stacked);
+  requireElementwise(kernel, shared);
+  const [[stackedName, outer]] = Object.entries(stacked) as [[string, TensorInfo]];
+  const [[sharedName, inner]] = Object.entries(shared) as [[string, TensorInfo]];
+  const batch = inner.shape[0] ?? 1;
+  const copies = batch === 0 ? 1 : (outer.shape[0] ?? 1) / batch;
+  if (!Number.isInteger(copies) || copies < 1 || outer.shape.length !== inner.shape.length || outer.shape.some((d, i) => i > 0 && d !== inner.shape[i])) {
+    throw new Error(`${kernel} (native kernels): ${stackedName} [${outer.shape}] must stack copies of ${sharedName}'s batch [${inner.shape}] along the first axis`);
+  }
+  return copies;
+}
+
 /** A shape as rows x its last axis (a scalar as one row of one), as the row-wise kernels take it. */
 export function lastAxisLayout(shape: readonly number[]): { rows: number; columns: number } {
   const columns = shape[shape.length - 1] ?? 1;
