@@ -12,11 +12,12 @@ export const OriginalIsnetConfig = z.strictObject({
   /**
    * Heatmaps per pass. The heatmap loss is a mean over the C maps, so its gradient can be
    * accumulated over groups of classes: memory stays bounded at any C. The classes of one
-   * group share a forward pass (and the loss's backward pass through it): the larger the
-   * group, the cheaper each class, but each class keeps its backward pass on the gradient
-   * tape (~14 times the network's activations). 'auto': as many classes as fit in
-   * `groupMemoryMB` by that estimate (at least one). Fixed by the shapes alone, so runs
-   * stay reproducible.
+   * group share a forward pass and one class-stacked modified backward pass (and the loss's
+   * backward pass through both): the larger the group, the cheaper each class, but each
+   * class keeps its share of the stacked pass on the gradient tape (~6 times the network's
+   * activations). 'auto': as many classes as fit in `groupMemoryMB` by that estimate (at
+   * least one), spread evenly over the fewest passes. Fixed by the shapes alone, so runs stay
+   * reproducible.
    */
   classesPerPass: z.union([z.number().int().min(1), z.literal('auto')]).default('auto'),
   /** Within the wasm backend's 4 GiB heap with the network and its forward pass. */
@@ -25,8 +26,9 @@ export const OriginalIsnetConfig = z.strictObject({
 export type OriginalIsnetConfigInput = z.input<typeof OriginalIsnetConfig>;
 
 /**
- * The original ISNet: one LRP-Flex heatmap per class per image (C modified backward passes,
- * each differentiated again), all of them optimised. Its step cost grows linearly with C.
+ * The original ISNet: one LRP-Flex heatmap per class per image (the C modified backward
+ * passes run as class-stacked passes over groups of classes, each differentiated again), all
+ * of them optimised. Its step cost grows linearly with C.
  */
 export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIsnetConfigInput = {}): Method {
   const config = OriginalIsnetConfig.parse(input);
@@ -44,11 +46,13 @@ export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIs
 
   /** Float32 values of all layer outputs, per image. */
   const activationsPerImage = classifier.graph.nodes.reduce((sum, node) => sum + (node.outputShape ?? []).reduce((n, d) => n * d, 1), 0);
-  /** Classes per group: as configured, or as many as the memory estimate allows. */
-  const classesPerPass = (batchSize: number, classCount: number): number => {
+  const classCount = classifier.model.outputs[0]!.shape[1] as number;
+  /** Classes per group: as configured, or as many as the memory estimate allows, balanced over the groups. */
+  const classesPerPass = (batchSize: number): number => {
     if (config.classesPerPass !== 'auto') return config.classesPerPass;
     const perClassBytes = TAPE_BYTES_PER_ACTIVATION_BYTE * activationsPerImage * batchSize * 4;
-    return Math.max(1, Math.min(classCount, Math.floor((config.groupMemoryMB * 2 ** 20) / perClassBytes)));
+    const fitting = Math.max(1, Math.min(classCount, Math.floor((config.groupMemoryMB * 2 ** 20) / perClassBytes)));
+    return Math.ceil(classCount / Math.ceil(classCount / fitting));
   };
 
   const members = classifier.methodMembers();
@@ -61,13 +65,13 @@ export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIs
       return groupLoss(batch, undefined, undefined, true);
     },
     tuningHeatmaps(batch) {
-      const { logits, heatmaps } = explainEveryClass(classifier.graph, batch.images, lrp);
+      const perPass = classesPerPass(batch.images.shape[0]!);
+      const { logits, heatmaps } = explainEveryClass(classifier.graph, batch.images, { ...lrp, classesPerPass: perPass });
       logits.dispose();
       return [heatmaps];
     },
     lossAndGradients(batch): MethodGradients {
-      const classCount = classifier.model.outputs[0]!.shape[1] as number;
-      const perPass = classesPerPass(batch.images.shape[0]!, classCount);
+      const perPass = classesPerPass(batch.images.shape[0]!);
       const groups: number[][] = [];
       for (let c = 0; c < classCount; c += perPass) {
         groups.push(Array.from({ length: Math.min(perPass, classCount - c) }, (_, i) => c + i));
@@ -83,11 +87,12 @@ export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIs
 }
 
 /**
- * Gradient-tape bytes one class's heatmap pass keeps, per byte of the network's activations
- * (all layer outputs), measured at batch 64: 13 on the small CNN (157 MB per class), 9 on
- * ResNet-8 (440 MB); the larger, rounded up.
+ * Peak bytes one more class in a pass adds, per byte of the network's activations (all layer
+ * outputs), measured at batch 64 (tf.profile peaks, 5 classes per pass against 1): 5.1 on the
+ * small CNN (63 MB per class), 5.6 on the tiny CNN, 5.8 on ResNet-8 (298 MB); the largest,
+ * rounded up.
  */
-const TAPE_BYTES_PER_ACTIVATION_BYTE = 14;
+const TAPE_BYTES_PER_ACTIVATION_BYTE = 6;
 
 /** Sums two partial results (values, parts by name, gradients by variable), disposing both. */
 function accumulate(a: MethodGradients, b: MethodGradients): MethodGradients {

@@ -116,6 +116,7 @@ function threeLayerCase(): GradCheckCase {
       const z = applyLinear({ kind: 'dense', kernel: () => weights[i] as tf.Tensor2D }, x!, weights[i]!);
       return relu ? ctx.relu(z) : z;
     },
+    backward: (dy) => [tf.matMul(dy, weights[i]!, false, true)],
   });
   const graph: LrpGraph = { input: 'input', output: 'd2', nodes: [dense(0, true), dense(1, true), dense(2, false)] };
   const random = seededRandom(5);
@@ -235,14 +236,10 @@ describe.each(['cpu', 'wasm'])('the z^B rule on %s', (backend) => {
   });
 });
 
-describe.each(['cpu', 'wasm'])('every-class heatmaps on %s', (backend) => {
-  beforeAll(async () => {
-    await initEngine({ backend });
-  });
-
-  // Batch norm in training mode: the one shared forward pass must also give the batch
-  // statistics' contribution to every class's gradient.
-  const network = () =>
+/** Small networks covering every layer type the graph converts, with batch statistics where they couple images. */
+const everyClassNetworks: Record<string, () => tf.LayersModel> = {
+  // Batch norm in the first block (folded by z^B, training statistics per class elsewhere).
+  'conv, batch norm, strided conv, flatten, dense': () =>
     tf.sequential({
       layers: [
         tf.layers.conv2d({ inputShape: [5, 5, 1], filters: 3, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.randomNormal({ seed: 11 }) }),
@@ -252,41 +249,91 @@ describe.each(['cpu', 'wasm'])('every-class heatmaps on %s', (backend) => {
         tf.layers.flatten(),
         tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.randomNormal({ seed: 14 }) }),
       ],
-    });
+    }),
+  'padding, residual add, max and average pooling, concatenation, batch norm, dropout, global pooling': () => {
+    const init = (seed: number) => ({ kernelInitializer: tf.initializers.randomNormal({ seed, stddev: 0.6 }), biasInitializer: tf.initializers.randomUniform({ minval: -0.1, maxval: 0.2, seed: seed + 50 }) });
+    const input = tf.input({ shape: [6, 6, 2] });
+    const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
+    const padded = apply(tf.layers.zeroPadding2d({ padding: 1 }), input);
+    const first = apply(tf.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', ...init(21) }), padded);
+    const second = apply(tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', ...init(22) }), first);
+    const residual = apply(tf.layers.reLU(), apply(tf.layers.add(), [first, second]));
+    const pooled = apply(tf.layers.concatenate(), [apply(tf.layers.maxPooling2d({ poolSize: 2 }), residual), apply(tf.layers.averagePooling2d({ poolSize: 2 }), residual)]);
+    const mixed = apply(tf.layers.conv2d({ filters: 4, kernelSize: 1, ...init(23) }), pooled);
+    const normalised = apply(tf.layers.batchNormalization({ gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 24 }) }), mixed);
+    const active = apply(tf.layers.dropout({ rate: 0.5 }), apply(tf.layers.activation({ activation: 'relu' }), normalised));
+    const hidden = apply(tf.layers.dense({ units: 5, activation: 'relu', ...init(25) }), apply(tf.layers.globalAveragePooling2d({}), active));
+    return tf.model({ inputs: input, outputs: apply(tf.layers.dense({ units: 3, ...init(26) }), hidden) });
+  },
+  'flatten, dense first layer, reshape': () =>
+    tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [4, 4, 1] }),
+        tf.layers.dense({ units: 8, activation: 'relu', kernelInitializer: tf.initializers.randomNormal({ seed: 31 }) }),
+        tf.layers.reshape({ targetShape: [2, 2, 2] }),
+        tf.layers.conv2d({ filters: 3, kernelSize: 2, activation: 'relu', kernelInitializer: tf.initializers.randomNormal({ seed: 32 }) }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.randomNormal({ seed: 33 }) }),
+      ],
+    }),
+};
 
-  it.each([true, false])('share one forward pass inside a gradient computation: same maps and weight gradients as one explain per class (z^B %s)', (zb) => {
-    const model = network();
+describe.each(['cpu', 'wasm'])('every-class heatmaps on %s', (backend) => {
+  beforeAll(async () => {
+    await initEngine({ backend });
+  });
+
+  const cases = Object.keys(everyClassNetworks).flatMap((network) => [true, false].flatMap((zb) => [true, false].map((training) => ({ network, zb, training }))));
+
+  it.each(cases)('one class-stacked backward pass gives the maps and weight gradients of one explain per class: $network (z^B $zb, training $training)', ({ network, zb, training }) => {
+    const model = everyClassNetworks[network]!();
     const graph = graphFromLayersModel(model);
-    const x = uniform([2, 5, 5, 1], seededRandom(15), 0, 1);
+    const x = uniform([2, ...(model.inputs[0]!.shape.slice(1) as number[])], seededRandom(15), 0, 1);
     const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const loss = (maps: Tensor) => tf.sum(tf.square(maps)) as Scalar;
-    const options = { zb, training: true, classList: [2, 0] };
+    // Weighted, so that every class's map and every pixel count differently.
+    const weighting = uniform([2, 2, ...x.shape.slice(1)], seededRandom(16), 0.5, 1.5);
+    const loss = (maps: Tensor) => tf.sum(tf.mul(weighting, tf.square(maps))) as Scalar;
+    const options = { zb, training, classList: [2, 0] };
 
-    let shared: Tensor | undefined;
-    const sharedGrads = tf.variableGrads(() => {
+    let stacked: Tensor | undefined;
+    const stackedGrads = tf.variableGrads(() => {
       const every = explainEveryClass(graph, x, options);
-      shared = tf.keep(every.heatmaps);
+      stacked = tf.keep(every.heatmaps);
       return loss(every.heatmaps);
     }, weights);
     let separate: Tensor | undefined;
     const separateGrads = tf.variableGrads(() => {
-      const maps = options.classList.map((c) => explain(graph, x, { zb, training: true, classes: [c, c] }).heatmap);
+      const maps = options.classList.map((c) => explain(graph, x, { zb, training, classes: [c, c] }).heatmap);
       separate = tf.keep(tf.stack(maps, 1));
       return loss(separate);
     }, weights);
 
-    expect(shared!.shape).toEqual([2, 2, 5, 5, 1]);
-    expect(maxAbsDiff(shared!, separate!)).toBeLessThan(1e-5 * Math.max(1, tf.max(tf.abs(separate!)).dataSync()[0]!));
-    // Outside a gradient computation (no tape to share) the maps are computed separately: the same.
-    expect(maxAbsDiff(explainEveryClass(graph, x, options).heatmaps, separate!)).toBeLessThan(1e-5 * Math.max(1, tf.max(tf.abs(separate!)).dataSync()[0]!));
-    // The heatmaps do not depend on the last layer's bias: no gradient either way.
+    const scale = Math.max(1e-3, tf.max(tf.abs(separate!)).dataSync()[0]!);
+    expect(stacked!.shape).toEqual([2, 2, ...x.shape.slice(1)]);
+    expect(maxAbsDiff(stacked!, separate!) / scale).toBeLessThan(1e-5);
+    // Outside a gradient computation, and one class per pass: the same.
+    expect(maxAbsDiff(explainEveryClass(graph, x, options).heatmaps, separate!) / scale).toBeLessThan(1e-5);
+    expect(maxAbsDiff(explainEveryClass(graph, x, { ...options, classesPerPass: 1 }).heatmaps, separate!) / scale).toBeLessThan(1e-5);
     const withGradient = weights.filter((w) => separateGrads.grads[w.name]);
-    expect(withGradient.length).toBe(weights.length - 1);
-    for (const w of weights.filter((w) => !separateGrads.grads[w.name])) expect(sharedGrads.grads[w.name], w.name).toBeFalsy();
+    // The heatmaps do not depend on the last layer's bias: no gradient either way.
+    expect(withGradient.length).toBeGreaterThan(weights.length / 2);
+    for (const w of weights.filter((w) => !separateGrads.grads[w.name])) expect(stackedGrads.grads[w.name], w.name).toBeFalsy();
     for (const w of withGradient) {
       const expected = separateGrads.grads[w.name]!;
-      expect(tf.max(tf.abs(expected)).dataSync()[0], w.name).toBeGreaterThan(0);
-      expect(maxAbsDiff(sharedGrads.grads[w.name]!, expected), w.name).toBeLessThan(1e-4 * Math.max(1, tf.max(tf.abs(expected)).dataSync()[0]!));
+      const magnitude = tf.max(tf.abs(expected)).dataSync()[0]!;
+      expect(stackedGrads.grads[w.name], w.name).toBeDefined();
+      expect(maxAbsDiff(stackedGrads.grads[w.name]!, expected) / Math.max(magnitude, 1e-3), w.name).toBeLessThan(1e-4);
     }
+  });
+
+  it('leaks no tensors outside a gradient computation', () => {
+    const model = everyClassNetworks['padding, residual add, max and average pooling, concatenation, batch norm, dropout, global pooling']!();
+    const graph = graphFromLayersModel(model);
+    const x = uniform([2, 6, 6, 2], seededRandom(17), 0, 1);
+    const run = () => tf.tidy(() => tf.sum(explainEveryClass(graph, x, { training: true, classesPerPass: 2 }).heatmaps)).dispose();
+    run();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) run();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

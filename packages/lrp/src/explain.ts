@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { perCopy } from '@isnet-bench/engine';
 import type { Tensor } from '@tensorflow/tfjs';
 import type { LrpGraph } from './from-layers-model.js';
 import { runGraph } from './forward.js';
 import { lrpRelu, withLrpScaling } from './lrp-relu.js';
+import { modifiedBackward } from './modified-backward.js';
 import type { LrpNode } from './nodes.js';
 import { findFirstBlock, type FirstBlock, zbRule } from './zb-rule.js';
 
@@ -151,59 +153,52 @@ function chooseClasses(logits: Tensor, options: ExplainOptions): Tensor {
 }
 
 /**
- * Original ISNet: one heatmap per class per image (one backward pass per class), stacked as
- * [batch, classes, ...input shape], for every class or the listed ones. Cost grows linearly
- * with the number of classes.
+ * Original ISNet: one heatmap per class per image, stacked as [batch, classes, ...input
+ * shape], for every class or the listed ones. One forward pass, then ONE modified backward
+ * pass over the classes stacked along the batch axis (modifiedBackward): the same maps as one
+ * explain per class, at the cost of k-times larger ops instead of k passes. Its work (and
+ * memory) still grows linearly with the number of classes; `classesPerPass` bounds the
+ * memory, stacking at most that many classes per pass.
  */
 export function explainEveryClass(
   graph: LrpGraph,
   x: Tensor,
-  options: Omit<ExplainOptions, 'classes' | 'labels' | 'quantity' | 'hiddenLayers'> & { classList?: number[] } = {},
+  options: Omit<ExplainOptions, 'classes' | 'labels' | 'quantity' | 'hiddenLayers'> & { classList?: number[]; classesPerPass?: number } = {},
 ): { logits: Tensor; heatmaps: Tensor } {
-  const { classList, ...explainOptions } = options;
-  const { logits, maps } = tf.engine().isTapeOn() ? explainSharingForward(graph, x, classList, explainOptions) : explainSeparately(graph, x, classList, explainOptions);
-  const heatmaps = tf.stack(maps, 1);
-  tf.dispose(maps);
-  return { logits, heatmaps };
-}
-
-/**
- * Inside a gradient computation: ONE forward pass, whose ops the C modified backward passes
- * find on the gradient tape. The training loss's own backward pass then also runs through
- * the forward once, with the classes' contributions added, instead of once per class.
- */
-function explainSharingForward(graph: LrpGraph, x: Tensor, classList: number[] | undefined, options: ExplainOptions): { logits: Tensor; maps: Tensor[] } {
   const batch = x.shape[0]!;
-  const plan = planTaps(graph, x, options);
-  const { logits, activations } = runWithTaps(graph, x, plan, plan.differentiated, options);
-  const classes = classList ?? Array.from({ length: logits.shape[1]! }, (_, c) => c);
-  const relevance = inputRelevance(plan, x, options);
-  const maps = classes.map((c) => {
-    const chosen = tf.fill([batch], c, 'int32');
-    const grads = withLrpScaling(() => tf.grads(() => explainedQuantity(logits, chosen, options))(plan.differentiated));
-    const heatmap = relevance(activations, grads);
-    tf.dispose([chosen, ...grads]);
-    return heatmap;
-  });
-  tf.dispose([...plan.taps, ...activations.values()]);
-  return { logits, maps };
-}
+  const training = options.training ?? false;
+  const epsilon = options.epsilon ?? 0.01;
+  const outputs = runGraph(graph, x, { relu: tf.relu, training, updateStatistics: options.updateStatistics });
+  const logits = outputs.get(graph.output)!;
+  const classCount = logits.shape[1]!;
+  const classes = options.classList ?? Array.from({ length: classCount }, (_, c) => c);
+  const block = (options.zb ?? true) ? findFirstBlock(graph) : undefined;
+  const relevance = block ? zbRule(block, x, { bounds: options.bounds ?? [0, 1], epsilon, training }) : undefined;
+  const perPass = options.classesPerPass ?? classes.length;
 
-/** Outside a gradient computation nothing records the forward pass: one full pass per class. */
-function explainSeparately(graph: LrpGraph, x: Tensor, classList: number[] | undefined, options: ExplainOptions): { logits: Tensor; maps: Tensor[] } {
-  const batch = x.shape[0]!;
-  const firstClass = classList?.[0] ?? 0;
-  const first = explain(graph, x, { ...options, classes: new Array(batch).fill(firstClass) });
-  const classes = classList ?? Array.from({ length: first.logits.shape[1]! }, (_, c) => c);
-  // Running statistics move once per batch, not once per class.
-  const rest = { ...options, updateStatistics: false };
-  const maps = [first.heatmap];
-  first.classes.dispose();
-  for (const c of classes.slice(1)) {
-    const e = explain(graph, x, { ...rest, classes: new Array(batch).fill(c) });
-    e.logits.dispose();
-    e.classes.dispose();
-    maps.push(e.heatmap);
+  const maps: Tensor[] = [];
+  const explainGroup = (group: number[]): Tensor => {
+    // Copy i explains class group[i] for every image.
+    const seed = classRows(group, batch, classCount);
+    const grads = modifiedBackward(graph, outputs, seed, { epsilon, training, stop: block?.reluNode });
+    const stacked = block ? relevance!(outputs.get(block.reluNode)!, grads.get(block.reluNode)!) : perCopy(grads.get(graph.input)!, group.length, (g) => tf.mul(x, g));
+    // [k B, ...] -> [B, k, ...]
+    const byClass = tf.reshape(stacked, [group.length, batch, ...x.shape.slice(1)]);
+    return tf.transpose(byClass, [1, 0, ...x.shape.slice(1).map((_, i) => i + 2)]);
+  };
+  for (let first = 0; first < classes.length; first += perPass) {
+    const group = classes.slice(first, first + perPass);
+    // Outside a gradient computation nothing needs a group's intermediates once its maps exist.
+    maps.push(tf.engine().isTapeOn() ? explainGroup(group) : tf.tidy(() => explainGroup(group)));
   }
-  return { logits: first.logits, maps };
+  return { logits, heatmaps: maps.length === 1 ? maps[0]! : tf.concat(maps, 1) };
+}
+
+/** [k B, classes]: copy i's rows are the one-hot row of group[i] (built on the host: tfjs-wasm's OneHot ignores a float dtype). */
+function classRows(group: number[], batch: number, classCount: number): Tensor {
+  const values = new Float32Array(group.length * batch * classCount);
+  group.forEach((c, i) => {
+    for (let b = 0; b < batch; b++) values[(i * batch + b) * classCount + c] = 1;
+  });
+  return tf.tensor2d(values, [group.length * batch, classCount]);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayersModel, Tensor, Tensor4D } from '@tensorflow/tfjs';
 import type { LinearActivation } from '@isnet-bench/engine';
-import { applyBatchNorm, applyLinear, type LinearMap, type LrpNode } from './nodes.js';
+import { applyBatchNorm, applyLinear, batchNormBackward, transposedLinear, type LinearMap, type LrpNode } from './nodes.js';
 
 /** A layer LRP-Flex cannot explain: names the layer and why. */
 export class UnsupportedLayerError extends Error {
@@ -33,16 +33,27 @@ function channelsLast(layer: AnyLayer): void {
   if (format && format !== 'channelsLast') throw new UnsupportedLayerError(layer, `dataFormat '${String(format)}' (only channelsLast)`);
 }
 
-function withActivation(layer: AnyLayer, node: Omit<LrpNode, 'endsWithRelu' | 'run'> & { linearRun: (x: Tensor, activation?: LinearActivation) => Tensor }, isOutput: boolean): LrpNode {
+function withActivation(layer: AnyLayer, node: Omit<LrpNode, 'endsWithRelu' | 'run' | 'backward'> & { linear: LinearMap }, isOutput: boolean): LrpNode {
   const activation = activationOf(layer);
   if (activation === 'softmax' && !isOutput) throw new UnsupportedLayerError(layer, 'softmax is only supported on the output layer (its logits are explained)');
-  const { linearRun, ...rest } = node;
+  const linear = node.linear;
+  const linearRun = (x: Tensor, fused?: LinearActivation) => applyLinear(linear, x, linear.kernel(), linear.bias?.(), fused);
   return {
-    ...rest,
+    ...node,
     endsWithRelu: activation === 'relu',
+    backward: (dy, [x]) => [transposedLinear(linear, dy, linear.kernel(), x!.shape)],
     // A plain ReLU (no heatmap in this forward pass) runs inside the linear kernel.
     run: ([x], ctx) => (activation !== 'relu' ? linearRun(x!) : ctx.relu === tf.relu ? linearRun(x!, 'relu') : ctx.relu(linearRun(x!))),
   };
+}
+
+const passThrough = (dy: Tensor) => [dy];
+const reshapeBack = (dy: Tensor, [x]: Tensor[]) => [tf.reshape(dy, [dy.shape[0]!, ...x!.shape.slice(1)])];
+
+/** x [B, ...] repeated along the batch axis to dy's batch (k B, for a class-stacked dy). */
+function repeatBatch(x: Tensor, dy: Tensor): Tensor {
+  const copies = dy.shape[0]! / x.shape[0]!;
+  return copies === 1 ? x : tf.tile(x, [copies, ...x.shape.slice(1).map(() => 1)]);
 }
 
 /** Converts one Keras-style layer into an LRP node; unsupported layers throw, naming it. */
@@ -60,11 +71,11 @@ function toNode(layer: AnyLayer, inputs: string[], isOutput: boolean): LrpNode {
         dilation: pair(layer['dilationRate']),
       };
       if (linear.padding !== 'same' && linear.padding !== 'valid') throw new UnsupportedLayerError(layer, `padding '${String(linear.padding)}'`);
-      return withActivation(layer, { ...base, linear, linearRun: (x, activation) => applyLinear(linear, x, linear.kernel(), linear.bias?.(), activation) }, isOutput);
+      return withActivation(layer, { ...base, linear }, isOutput);
     }
     case 'Dense': {
       const linear: LinearMap = { kind: 'dense', kernel: read(layer, 'kernel') as never, bias: read(layer, 'bias') };
-      return withActivation(layer, { ...base, linear, linearRun: (x, activation) => applyLinear(linear, x, linear.kernel(), linear.bias?.(), activation) }, isOutput);
+      return withActivation(layer, { ...base, linear }, isOutput);
     }
     case 'BatchNormalization': {
       const axis = layer['axis'] as number;
@@ -77,16 +88,16 @@ function toNode(layer: AnyLayer, inputs: string[], isOutput: boolean): LrpNode {
         epsilon: layer['epsilon'] as number,
         momentum: layer['momentum'] as number,
       };
-      return { ...base, endsWithRelu: false, batchNorm: bn, run: ([x], ctx) => applyBatchNorm(bn, x!, ctx) };
+      return { ...base, endsWithRelu: false, batchNorm: bn, run: ([x], ctx) => applyBatchNorm(bn, x!, ctx), backward: (dy, [x], ctx) => [batchNormBackward(bn, dy, x!, ctx)] };
     }
     case 'ReLU': {
       if (layer['maxValue'] != null) throw new UnsupportedLayerError(layer, 'a capped ReLU (maxValue) is not a ReLU for LRP');
-      return { ...base, endsWithRelu: true, run: ([x], ctx) => ctx.relu(x!) };
+      return { ...base, endsWithRelu: true, run: ([x], ctx) => ctx.relu(x!), backward: passThrough };
     }
     case 'Activation': {
       const name = activationOf(layer);
       if (name === 'softmax') throw new UnsupportedLayerError(layer, 'explain the logits: remove the softmax activation layer');
-      return { ...base, endsWithRelu: name === 'relu', run: ([x], ctx) => (name === 'relu' ? ctx.relu(x!) : x!) };
+      return { ...base, endsWithRelu: name === 'relu', run: ([x], ctx) => (name === 'relu' ? ctx.relu(x!) : x!), backward: passThrough };
     }
     case 'MaxPooling2D':
     case 'AveragePooling2D': {
@@ -95,32 +106,48 @@ function toNode(layer: AnyLayer, inputs: string[], isOutput: boolean): LrpNode {
       const size = pair(layer['poolSize']);
       const strides = pair(layer['strides'] ?? size);
       const padding = layer['padding'] as 'same' | 'valid';
-      return { ...base, endsWithRelu: false, run: ([x]) => pool(x as Tensor4D, size, strides, padding) };
+      const run = (x: Tensor) => pool(x as Tensor4D, size, strides, padding);
+      // The pooling's own gradient on the input repeated for each copy (max pooling routes by
+      // the input's values; average pooling only reads its shape).
+      return { ...base, endsWithRelu: false, run: ([x]) => run(x!), backward: (dy, [x]) => [tf.grad(run)(repeatBatch(x!, dy), dy)] };
     }
-    case 'GlobalAveragePooling2D':
+    case 'GlobalAveragePooling2D': {
       channelsLast(layer);
-      return { ...base, endsWithRelu: false, run: ([x]) => tf.mean(x!, [1, 2]) };
+      const backward = (dy: Tensor, [x]: Tensor[]) => {
+        const [, height, width, channels] = x!.shape as number[];
+        const spread = tf.div(tf.reshape(dy, [dy.shape[0]!, 1, 1, channels!]), height! * width!);
+        return [tf.broadcastTo(spread, [dy.shape[0]!, height!, width!, channels!])];
+      };
+      return { ...base, endsWithRelu: false, run: ([x]) => tf.mean(x!, [1, 2]), backward };
+    }
     case 'Flatten': {
       const flatten = (x: Tensor) => tf.reshape(x, [x.shape[0]!, -1]);
-      return { ...base, endsWithRelu: false, reshapeOnly: flatten, run: ([x]) => flatten(x!) };
+      return { ...base, endsWithRelu: false, reshapeOnly: flatten, run: ([x]) => flatten(x!), backward: reshapeBack };
     }
     case 'ZeroPadding2D': {
       channelsLast(layer);
       const [[top, bottom], [left, right]] = layer['padding'] as [[number, number], [number, number]];
       const padTo = (x: Tensor) => tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
-      return { ...base, endsWithRelu: false, reshapeOnly: padTo, run: ([x]) => padTo(x!) };
+      const backward = (dy: Tensor, [x]: Tensor[]) => [tf.slice(dy, [0, top, left, 0], [dy.shape[0]!, ...x!.shape.slice(1)])];
+      return { ...base, endsWithRelu: false, reshapeOnly: padTo, run: ([x]) => padTo(x!), backward };
     }
     case 'Reshape': {
       const target = layer['targetShape'] as number[];
-      return { ...base, endsWithRelu: false, run: ([x]) => tf.reshape(x!, [x!.shape[0]!, ...target]) };
+      return { ...base, endsWithRelu: false, run: ([x]) => tf.reshape(x!, [x!.shape[0]!, ...target]), backward: reshapeBack };
     }
     case 'Dropout':
     case 'SpatialDropout2D':
-      return { ...base, endsWithRelu: false, run: ([x]) => x! };
+      return { ...base, endsWithRelu: false, run: ([x]) => x!, backward: passThrough };
     case 'Add':
-      return { ...base, endsWithRelu: false, run: (xs) => tf.addN(xs) };
-    case 'Concatenate':
-      return { ...base, endsWithRelu: false, run: (xs) => tf.concat(xs, (layer['axis'] as number) ?? -1) };
+      return { ...base, endsWithRelu: false, run: (xs) => tf.addN(xs), backward: (dy, xs) => xs.map(() => dy) };
+    case 'Concatenate': {
+      const axis = (layer['axis'] as number) ?? -1;
+      const backward = (dy: Tensor, xs: Tensor[]) => {
+        const at = axis < 0 ? dy.rank + axis : axis;
+        return tf.split(dy, xs.map((x) => x.shape[at]!), at);
+      };
+      return { ...base, endsWithRelu: false, run: (xs) => tf.concat(xs, axis), backward };
+    }
     default:
       throw new UnsupportedLayerError(layer, 'no LRP rule for this layer type (supported: Conv2D, Dense, BatchNormalization, ReLU, Activation(relu), MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten, ZeroPadding2D, Reshape, Dropout, Add, Concatenate)');
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { batchNormTraining, conv2dWithBias, matMulWithBias, type LinearActivation } from '@isnet-bench/engine';
+import { batchNormTraining, batchNormTrainingInputGradient, conv2dWithBias, matMulWithBias, type LinearActivation } from '@isnet-bench/engine';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 
 /** How a node runs: the ReLU to use (plain or LRP-aware) and batch-norm mode. */
@@ -33,6 +33,12 @@ export interface LrpNode {
   /** Whether the node ends with a ReLU (a ReLU layer, or a fused relu activation). */
   endsWithRelu: boolean;
   run(inputs: Tensor[], ctx: ForwardContext): Tensor;
+  /**
+   * The gradients at the inputs, for a gradient dy at the output of everything but the closing
+   * ReLU, given the forward inputs. dy may be class-stacked ([k B, ...] for inputs [B, ...]:
+   * one backward pass per explained class on one forward pass); so are the results.
+   */
+  backward(dy: Tensor, inputs: Tensor[], ctx: Pick<ForwardContext, 'training'>): Tensor[];
   /** Present on conv/dense nodes: their linear map (without the fused ReLU). */
   linear?: LinearMap;
   batchNorm?: BatchNormParams;
@@ -50,12 +56,30 @@ export function applyLinear(map: LinearMap, x: Tensor, kernel: Tensor, bias?: Te
     : matMulWithBias(x as Tensor2D, kernel as Tensor2D, bias, activation);
 }
 
+/**
+ * The transposed map: dy -> the input gradient of x -> applyLinear(map, x, kernel) for inputs
+ * of `inputShape` (with dy's batch).
+ */
+export function transposedLinear(map: LinearMap, dy: Tensor, kernel: Tensor, inputShape: readonly number[]): Tensor {
+  if (map.kind === 'dense') return tf.matMul(dy as Tensor2D, kernel as Tensor2D, false, true);
+  if (map.dilation[0] !== 1 || map.dilation[1] !== 1) throw new Error(`a dilated convolution (dilation [${map.dilation}]) has no gradient in TF.js`);
+  const shape = [dy.shape[0]!, ...inputShape.slice(1)] as [number, number, number, number];
+  return tf.conv2dTranspose(dy as Tensor4D, kernel as Tensor4D, shape, map.strides, map.padding);
+}
+
 /** Batch normalisation over the channel axis, with batch statistics in training mode. */
 export function applyBatchNorm(bn: BatchNormParams, x: Tensor, ctx: Pick<ForwardContext, 'training' | 'updateStatistics'>): Tensor {
   if (!ctx.training) return tf.batchNorm(x, bn.movingMean(), bn.movingVariance(), bn.beta?.(), bn.gamma?.(), bn.epsilon);
   const { y, mean, variance } = batchNormTraining(x, bn.gamma?.(), bn.beta?.(), bn.epsilon);
   if (ctx.updateStatistics) updateRunningStatistics(bn, mean, variance);
   return y;
+}
+
+/** Its input gradient (dy may be class-stacked): with the batch's statistics in training mode. */
+export function batchNormBackward(bn: BatchNormParams, dy: Tensor, x: Tensor, ctx: Pick<ForwardContext, 'training'>): Tensor {
+  if (ctx.training) return batchNormTrainingInputGradient(dy, x, bn.gamma?.(), bn.epsilon);
+  const rstd = tf.rsqrt(tf.add(bn.movingVariance(), bn.epsilon));
+  return tf.mul(dy, bn.gamma ? tf.mul(bn.gamma(), rstd) : rstd);
 }
 
 function updateRunningStatistics(bn: BatchNormParams, mean: Tensor, variance: Tensor): void {

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
-import { lrpStabilized, productRatio } from '@isnet-bench/engine';
+import type { Tensor } from '@tensorflow/tfjs';
+import { lrpStabilized, perCopy, productRatio } from '@isnet-bench/engine';
 import type { LrpGraph } from './from-layers-model.js';
 import { stopGradient } from './lrp-relu.js';
-import { applyLinear, batchMoments, type BatchNormParams, type LinearMap } from './nodes.js';
+import { applyLinear, batchMoments, transposedLinear, type BatchNormParams, type LinearMap } from './nodes.js';
 
 /** The network's first block: shape-only steps, one conv/dense, an optional batch norm, a ReLU. */
 export interface FirstBlock {
@@ -58,6 +58,7 @@ export interface ZbOptions {
  * A following batch norm is folded into W', b'. The biases (and beta) are detached, as in
  * the reference; gamma and the weights are not. z does not depend on R1: it is computed
  * here, once for every heatmap the returned map makes (one per class in Original ISNet).
+ * g1 may be class-stacked ([k B, ...] for a1 [B, ...]); the heatmaps then are too.
  */
 export function zbRule(block: FirstBlock, x: Tensor, options: ZbOptions): (a1: Tensor, g1: Tensor) => Tensor {
   const [low, high] = options.bounds;
@@ -79,8 +80,9 @@ export function zbRule(block: FirstBlock, x: Tensor, options: ZbOptions): (a1: T
   for (const term of bounded) z = tf.sub(z, f(tf.fill(boundShape, term.bound), term.w, term.b()));
   const stabilized = lrpStabilized(z, options.epsilon);
   return (a1, g1) => {
-    const transposed = transposedMap(block, x, productRatio(a1, g1, stabilized));
-    let heatmap = tf.mul(x, transposed(weight));
+    const s = productRatio(a1, g1, stabilized);
+    const transposed = transposedMap(block, x, s);
+    let heatmap = perCopy(transposed(weight), s.shape[0]! / x.shape[0]!, (t) => tf.mul(x, t));
     // (The default upper bound 1 multiplies by nothing.)
     for (const term of bounded) heatmap = tf.sub(heatmap, term.bound === 1 ? transposed(term.w) : tf.mul(term.bound, transposed(term.w)));
     return heatmap;
@@ -88,19 +90,18 @@ export function zbRule(block: FirstBlock, x: Tensor, options: ZbOptions): (a1: T
 }
 
 /**
- * w -> f^T(s; w), the transposed linear map applied to s: a transposed convolution (or
- * matmul) when the block has no shape-only steps, otherwise the input gradient of
- * <f(u; w), s>, valid through padding and flatten too. u must then be a fresh tensor: were it
- * x, the gradient would also follow x's path through the network into s. Any value does, the
- * map being linear in u.
+ * w -> f^T(s; w), the transposed linear map applied to s (with s's batch): a transposed
+ * convolution (or matmul) when the block has no shape-only steps, otherwise the input
+ * gradient of <f(u; w), s>, valid through padding and flatten too. u must then be a fresh
+ * tensor: were it x, the gradient would also follow x's path through the network into s. Any
+ * value does, the map being linear in u.
  */
 function transposedMap(block: FirstBlock, x: Tensor, s: Tensor): (w: Tensor) => Tensor {
   const map = block.linear;
-  if (block.pre === identity && map.kind === 'dense') return (w) => tf.matMul(s as Tensor2D, w as Tensor2D, false, true);
-  if (block.pre === identity && map.kind === 'conv' && map.dilation[0] === 1 && map.dilation[1] === 1) {
-    return (w) => tf.conv2dTranspose(s as Tensor4D, w as Tensor4D, x.shape as [number, number, number, number], map.strides, map.padding);
+  if (block.pre === identity && (map.kind === 'dense' || (map.dilation[0] === 1 && map.dilation[1] === 1))) {
+    return (w) => transposedLinear(map, s, w, x.shape);
   }
-  const u0 = tf.zeros(x.shape);
+  const u0 = tf.zeros([s.shape[0]!, ...x.shape.slice(1)]);
   return (w) => tf.grad((u: Tensor) => tf.sum(tf.mul(applyLinear(map, block.pre(u), w), s)))(u0);
 }
 
