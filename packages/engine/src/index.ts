@@ -11,6 +11,7 @@ export { productRatio } from './ops/product-ratio.js';
 export { rankWeights } from './ops/rank-weights.js';
 export { reluGradient } from './ops/relu-gradient.js';
 export { notDifferentiable } from './ops/not-differentiable.js';
+export { stopGradient } from './ops/stop-gradient.js';
 export { fusedKernelRuns } from './ops/fused-kernel.js';
 export { weightedSum } from './ops/weighted-sum.js';
 export { CORRECTED_GRADIENTS, MISSING_GRADIENTS } from './gradients/index.js';

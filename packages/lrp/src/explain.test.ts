@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
-import { checkGradient, initEngine, seededRandom, uniform, type GradCheckCase } from '@isnet-bench/engine';
+import { checkGradient, initEngine, lrpScaled, seededRandom, uniform, type GradCheckCase } from '@isnet-bench/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { explain, explainEveryClass } from './explain.js';
 import { graphFromLayersModel, UnsupportedLayerError, type LrpGraph } from './from-layers-model.js';
-import { predictLogits } from './forward.js';
-import { withLrpScaling } from './lrp-relu.js';
+import { predictLogits, runGraph } from './forward.js';
 import { applyLinear, type LrpNode } from './nodes.js';
 
 const values = (t: Tensor) => Array.from(t.dataSync());
@@ -93,7 +92,10 @@ describe.each(['cpu', 'wasm'])('LRP-Flex on %s', (backend) => {
     const model = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [5, 5, 1], filters: 2, kernelSize: 3, activation: 'relu' }), tf.layers.flatten(), tf.layers.dense({ units: 3 })] });
     const graph = graphFromLayersModel(model);
     const x = uniform([2, 5, 5, 1], seededRandom(4), 0, 1);
-    const run = () => tf.tidy(() => explain(graph, x, { classes: 'highest', quantity: 'selective' }).heatmap.sum()).dispose();
+    const run = () => {
+      const { logits, heatmap, hidden, classes } = explain(graph, x, { classes: 'highest', quantity: 'selective' });
+      tf.dispose([logits, heatmap, ...hidden, classes]);
+    };
     run();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) run();
@@ -103,18 +105,19 @@ describe.each(['cpu', 'wasm'])('LRP-Flex on %s', (backend) => {
 
 /**
  * A 3-layer ReLU MLP whose weights are the check's inputs, and an ISNet-style loss of its
- * heatmap. The loss's weight gradient is second order through the LRP pass.
+ * heatmap. The loss's weight gradient is second order through the LRP pass. `forwardRelu`
+ * replaces the forward ReLUs (to plant the trap).
  */
-function threeLayerCase(): GradCheckCase {
+function threeLayerCase(forwardRelu: (z: Tensor) => Tensor = tf.relu): GradCheckCase {
   const weights: Tensor[] = [];
   const dense = (i: number, relu: boolean): LrpNode => ({
     name: `d${i}`,
     className: 'Dense',
     inputs: [i === 0 ? 'input' : `d${i - 1}`],
     endsWithRelu: relu,
-    run: ([x], ctx) => {
+    run: ([x]) => {
       const z = applyLinear({ kind: 'dense', kernel: () => weights[i] as tf.Tensor2D }, x!, weights[i]!);
-      return relu ? ctx.relu(z) : z;
+      return relu ? forwardRelu(z) : z;
     },
     backward: (dy) => [tf.matMul(dy, weights[i]!, false, true)],
   });
@@ -146,13 +149,17 @@ describe('the trap: LRP scaling only inside the heatmap pass', () => {
     expect(result.relError).toBeLessThan(1e-2);
   });
 
-  it('an always-scaled ReLU gradient gets them wrong (the check can fail)', () => {
-    // Keep the scaling on through the weight-gradient pass too: the forward ReLUs then pass
-    // a scaled derivative back, which is the defect the spec's "trap" describes.
-    const test = threeLayerCase();
+  it('a forward ReLU with the LRP-scaled gradient gets them wrong (the check can fail)', () => {
+    // The defect the spec's "trap" describes: the training loss's backward pass through the
+    // forward ReLUs takes the LRP-scaled derivative instead of the true one.
+    const scaledRelu = tf.customGrad(((z: Tensor, save: tf.GradSaveFunc) => {
+      save([z]);
+      return { value: tf.relu(z), gradFunc: (dy: Tensor, [input]: Tensor[]) => lrpScaled(dy, input!, 0.1) };
+    }) as never) as (z: Tensor) => Tensor;
+    const test = threeLayerCase(scaledRelu);
     const errorAt = (seed: number) => {
       const w = test.inputs(seededRandom(seed));
-      const exact = withLrpScaling(() => tf.grads((...ws: Tensor[]) => test.f(...ws))(w));
+      const exact = tf.grads((...ws: Tensor[]) => test.f(...ws))(w);
       // Along the first layer's weights only, where the error of the trap shows most.
       const direction = w.map((t, i) => (i === 0 ? uniform(t.shape, seededRandom(seed + 100)) : tf.zerosLike(t)));
       const analytic = exact.reduce((sum, g, i) => sum + tf.sum(tf.mul(g, direction[i]!)).dataSync()[0]!, 0);
@@ -257,8 +264,11 @@ const everyClassNetworks: Record<string, () => tf.LayersModel> = {
     const padded = apply(tf.layers.zeroPadding2d({ padding: 1 }), input);
     const first = apply(tf.layers.conv2d({ filters: 3, kernelSize: 3, activation: 'relu', ...init(21) }), padded);
     const second = apply(tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', ...init(22) }), first);
-    const residual = apply(tf.layers.reLU(), apply(tf.layers.add(), [first, second]));
-    const pooled = apply(tf.layers.concatenate(), [apply(tf.layers.maxPooling2d({ poolSize: 2 }), residual), apply(tf.layers.averagePooling2d({ poolSize: 2 }), residual)]);
+    // Max pooling before the ReLU: no ties among zeros, where finite differences would
+    // straddle a switch of the pooling's winner.
+    const residual = apply(tf.layers.add(), [first, second]);
+    const relu = (x: tf.SymbolicTensor) => apply(tf.layers.reLU(), x);
+    const pooled = apply(tf.layers.concatenate(), [relu(apply(tf.layers.maxPooling2d({ poolSize: 2 }), residual)), relu(apply(tf.layers.averagePooling2d({ poolSize: 2 }), residual))]);
     const mixed = apply(tf.layers.conv2d({ filters: 4, kernelSize: 1, ...init(23) }), pooled);
     const normalised = apply(tf.layers.batchNormalization({ gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 24 }) }), mixed);
     const active = apply(tf.layers.dropout({ rate: 0.5 }), apply(tf.layers.activation({ activation: 'relu' }), normalised));
@@ -326,11 +336,68 @@ describe.each(['cpu', 'wasm'])('every-class heatmaps on %s', (backend) => {
     }
   });
 
+  it.each(Object.keys(everyClassNetworks))("each layer's backward is TF.js's gradient of its forward, for one batch and for class-stacked copies: %s", (network) => {
+    const model = everyClassNetworks[network]!();
+    const graph = graphFromLayersModel(model);
+    const x = uniform([2, ...(model.inputs[0]!.shape.slice(1) as number[])], seededRandom(18), 0, 1);
+    for (const training of [true, false]) {
+      const ctx = { training, batchStatistics: new Map() };
+      const outputs = runGraph(graph, x, ctx);
+      graph.nodes.forEach((node, n) => {
+        const inputs = node.inputs.map((name) => outputs.get(name)!);
+        const y = outputs.get(node.name)!;
+        const copies = [0, 1].map((c) => uniform(y.shape, seededRandom(100 * n + c), -1, 1));
+        // (+ 0: an identity layer hands its input back, which tf.grads cannot differentiate.)
+        const autodiff = copies.map((dy) => tf.grads((...xs: Tensor[]) => tf.add(node.run(xs, { training }), 0))(inputs, dy));
+        // backward takes the gradient at the output of everything but the closing ReLU.
+        const beforeRelu = (dy: Tensor) => (node.endsWithRelu ? tf.mul(dy, tf.step(y)) : dy);
+        const single = node.backward(beforeRelu(copies[0]!), inputs, ctx);
+        const stacked = node.backward(tf.concat(copies.map(beforeRelu)), inputs, ctx);
+        inputs.forEach((input, i) => {
+          const expected = autodiff.map((g) => g[i]!);
+          const scale = Math.max(1e-3, tf.max(tf.abs(expected[0]!)).dataSync()[0]!);
+          const label = `${node.name} (${node.className}), input ${i}, training ${training}`;
+          expect(maxAbsDiff(single[i]!, expected[0]!) / scale, label).toBeLessThan(1e-5);
+          expect(stacked[i]!.shape, label).toEqual([2 * input.shape[0]!, ...input.shape.slice(1)]);
+          expect(maxAbsDiff(stacked[i]!, tf.concat(expected)) / scale, label).toBeLessThan(1e-5);
+        });
+      });
+    }
+  });
+
+  // Batch statistics with z^B are detached in the rule (as in the reference), which finite
+  // differences of the whole function do not see: z^B is checked in inference mode.
+  it.each(Object.keys(everyClassNetworks).flatMap((network) => [{ network, zb: false, training: true }, { network, zb: true, training: false }]))(
+    'a heatmap loss has the input gradient finite differences give (second order through the stacked pass): $network (z^B $zb, training $training)',
+    ({ network, zb, training }) => {
+      const model = everyClassNetworks[network]!();
+      const graph = graphFromLayersModel(model);
+      const shape = [2, ...(model.inputs[0]!.shape.slice(1) as number[])];
+      const weighting = uniform([2, 2, ...shape.slice(1)], seededRandom(19), 0.5, 1.5);
+      const result = checkGradient(
+        {
+          op: `heatmap loss of ${network}`,
+          inputs: (r) => [uniform(shape, r, 0.1, 0.9)],
+          // A large epsilon keeps the LRP ratio y / (y + eps) smooth at the step's scale.
+          f: (x) => tf.sum(tf.mul(weighting, tf.square(explainEveryClass(graph, x!, { zb, training, epsilon: 0.5, classList: [2, 0] }).heatmaps))) as Scalar,
+          // Small enough that no pre-activation changes sign within a step.
+          delta: 3e-4,
+        },
+        1,
+      );
+      expect(result.error).toBeUndefined();
+      expect(result.relError).toBeLessThanOrEqual(result.tolerance);
+    },
+  );
+
   it('leaks no tensors outside a gradient computation', () => {
     const model = everyClassNetworks['padding, residual add, max and average pooling, concatenation, batch norm, dropout, global pooling']!();
     const graph = graphFromLayersModel(model);
     const x = uniform([2, 6, 6, 2], seededRandom(17), 0, 1);
-    const run = () => tf.tidy(() => tf.sum(explainEveryClass(graph, x, { training: true, classesPerPass: 2 }).heatmaps)).dispose();
+    const run = () => {
+      const { logits, heatmaps } = explainEveryClass(graph, x, { training: true, classesPerPass: 2 });
+      tf.dispose([logits, heatmaps]);
+    };
     run();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) run();

@@ -3,10 +3,9 @@ import { perCopy } from '@isnet-bench/engine';
 import type { Tensor } from '@tensorflow/tfjs';
 import type { LrpGraph } from './from-layers-model.js';
 import { runGraph } from './forward.js';
-import { lrpRelu, withLrpScaling } from './lrp-relu.js';
 import { modifiedBackward } from './modified-backward.js';
-import type { LrpNode } from './nodes.js';
-import { findFirstBlock, type FirstBlock, zbRule } from './zb-rule.js';
+import type { BatchStatistics } from './nodes.js';
+import { findFirstBlock, zbRule } from './zb-rule.js';
 
 /** Which class each image's heatmap explains; a function picks from the logits (int32 [batch]). */
 export type ExplainedClass = 'label' | 'lowest' | 'highest' | number[] | Tensor | ((logits: Tensor) => Tensor);
@@ -44,91 +43,52 @@ export interface Explanation {
 
 /**
  * LRP-Flex: one heatmap per image, explaining the chosen quantity, in a single modified
- * backward pass over the batch. Inside a gradient computation (training) the result is
- * differentiable to second order; outside it is a plain tensor.
+ * backward pass over the batch (modifiedBackward) after a plain forward pass. Inside a
+ * gradient computation (training) the result is differentiable: the training loss's gradient
+ * runs through the modified pass and the forward pass once each.
  */
 export function explain(graph: LrpGraph, x: Tensor, options: ExplainOptions = {}): Explanation {
-  const plan = planTaps(graph, x, options);
-  let logits: Tensor | undefined;
-  let classes: Tensor | undefined;
-  let activations = new Map<string, Tensor>();
-  const quantity = (...inputs: Tensor[]) => {
-    const forward = runWithTaps(graph, x, plan, inputs, options);
-    logits = tf.keep(forward.logits);
-    classes = tf.keep(chooseClasses(logits, options));
-    activations = forward.activations;
-    for (const value of activations.values()) tf.keep(value);
-    return explainedQuantity(logits, classes, options);
-  };
-  const grads = withLrpScaling(() => tf.grads(quantity)(plan.differentiated));
-  tf.dispose(plan.taps);
-
-  const heatmap = inputRelevance(plan, x, options)(activations, grads);
-  const hidden = plan.hiddenNodes.map((node) => tapRelevance(plan, activations, grads, node.name));
-  // Tensors kept out of the gradient's scope are handed back as ordinary (scope-tracked)
-  // tensors, so that a caller's tf.tidy releases them; the tape only needs their clones.
-  const result = { logits: tf.clone(logits!), heatmap, hidden, classes: tf.clone(classes!) };
-  tf.dispose([logits!, classes!, ...activations.values(), ...grads]);
-  return result;
+  return tidyOutsideGradients(() => explainInScope(graph, x, options));
 }
 
-/** Where the modified backward pass takes its gradients: zero taps added to activations. */
-interface TapPlan {
-  block: FirstBlock | undefined;
-  hiddenNodes: LrpNode[];
-  tapNames: string[];
-  taps: Tensor[];
-  /** The taps, preceded by x itself when there is no z^B rule. */
-  differentiated: Tensor[];
-}
-
-function planTaps(graph: LrpGraph, x: Tensor, options: ExplainOptions): TapPlan {
-  const block = (options.zb ?? true) ? findFirstBlock(graph) : undefined;
+function explainInScope(graph: LrpGraph, x: Tensor, options: ExplainOptions): Explanation {
   const hiddenNodes = (options.hiddenLayers ?? []).map((name) => {
     const node = graph.nodes.find((n) => n.name === name);
     if (!node) throw new Error(`hidden layer '${name}' is not in the network (layers: ${graph.nodes.map((n) => n.name).join(', ')})`);
     if (!node.endsWithRelu) throw new Error(`hidden layer '${name}' (${node.className}) does not end with a ReLU; LRP deep supervision reads relevance at ReLU outputs`);
     return node;
   });
-  // One tap per activation: the first ReLU (z^B) may also be a supervised hidden layer.
-  // One backward pass then gives every relevance map.
-  const tapNames = [...new Set([...(block ? [block.reluNode] : []), ...hiddenNodes.map((n) => n.name)])];
-  const taps = tapNames.map((name) => {
-    const shape = graph.nodes.find((n) => n.name === name)!.outputShape;
-    if (!shape) throw new Error(`layer '${name}' has no known output shape`);
-    return tf.zeros([x.shape[0]!, ...shape]);
-  });
-  return { block, hiddenNodes, tapNames, taps, differentiated: block ? taps : [x, ...taps] };
-}
-
-/** The forward pass with LRP-aware ReLUs, on `inputs` standing for the plan's differentiated tensors. */
-function runWithTaps(graph: LrpGraph, x: Tensor, plan: TapPlan, inputs: Tensor[], options: ExplainOptions): { logits: Tensor; activations: Map<string, Tensor> } {
-  const tapTensors = plan.block ? inputs : inputs.slice(1);
-  const ctx = { relu: lrpRelu(options.epsilon ?? 0.01), training: options.training ?? false, updateStatistics: options.updateStatistics };
-  const outputs = runGraph(graph, plan.block ? x : inputs[0]!, ctx, new Map(plan.tapNames.map((name, i) => [name, tapTensors[i]!])));
-  return { logits: outputs.get(graph.output)!, activations: new Map(plan.tapNames.map((name) => [name, outputs.get(name)!])) };
-}
-
-/** The modified gradient at a tapped activation. */
-function tapGradient(plan: TapPlan, grads: Tensor[], name: string): Tensor {
-  const tapOffset = plan.block ? 0 : 1;
-  return grads[tapOffset + plan.tapNames.indexOf(name)]!;
-}
-
-/** Relevance at a tapped activation: the activation times its modified gradient. */
-function tapRelevance(plan: TapPlan, activations: Map<string, Tensor>, grads: Tensor[], name: string): Tensor {
-  return tf.mul(activations.get(name)!, tapGradient(plan, grads, name));
+  const { outputs, backwardOptions, inputRelevance } = prepare(graph, x, options);
+  const logits = outputs.get(graph.output)!;
+  const classes = chooseClasses(logits, options);
+  const seed = tf.grad((l: Tensor) => explainedQuantity(l, classes, options))(logits);
+  const grads = modifiedBackward(graph, outputs, seed, backwardOptions);
+  const heatmap = inputRelevance(grads);
+  const hidden = hiddenNodes.map((node) => tf.mul(outputs.get(node.name)!, grads.get(node.name)!));
+  return { logits, heatmap, hidden, classes };
 }
 
 /**
- * (activations, modified gradients) -> relevance at the input: by the z^B rule when planned
- * (its class-independent part computed here, once), else x times the gradient at x.
+ * The plain forward pass, the modified pass's settings, and the map from its gradients to
+ * the input relevance (class-stacked as they are): by the z^B rule when asked (its
+ * class-independent part computed here, once), else x times the gradient at x.
  */
-function inputRelevance(plan: TapPlan, x: Tensor, options: ExplainOptions): (activations: Map<string, Tensor>, grads: Tensor[]) => Tensor {
-  const block = plan.block;
-  if (!block) return (_, grads) => tf.mul(x, grads[0]!);
-  const rule = zbRule(block, x, { bounds: options.bounds ?? [0, 1], epsilon: options.epsilon ?? 0.01, training: options.training ?? false });
-  return (activations, grads) => rule(activations.get(block.reluNode)!, tapGradient(plan, grads, block.reluNode));
+function prepare(graph: LrpGraph, x: Tensor, options: EveryClassOptions) {
+  const training = options.training ?? false;
+  const epsilon = options.epsilon ?? 0.01;
+  const batchStatistics = new Map<string, BatchStatistics>();
+  const outputs = runGraph(graph, x, { training, updateStatistics: options.updateStatistics, batchStatistics });
+  const block = (options.zb ?? true) ? findFirstBlock(graph) : undefined;
+  const backwardOptions = { epsilon, training, batchStatistics, stop: block?.reluNode };
+  if (!block) {
+    const inputRelevance = (grads: Map<string, Tensor>) => {
+      const g = grads.get(graph.input)!;
+      return perCopy(g, g.shape[0]! / x.shape[0]!, (copies) => tf.mul(x, copies));
+    };
+    return { outputs, backwardOptions, inputRelevance };
+  }
+  const rule = zbRule(block, x, { bounds: options.bounds ?? [0, 1], epsilon, training });
+  return { outputs, backwardOptions, inputRelevance: (grads: Map<string, Tensor>) => rule(outputs.get(block.reluNode)!, grads.get(block.reluNode)!) };
 }
 
 /** Sum over the batch of each image's explained quantity (images do not interact). */
@@ -160,36 +120,37 @@ function chooseClasses(logits: Tensor, options: ExplainOptions): Tensor {
  * memory) still grows linearly with the number of classes; `classesPerPass` bounds the
  * memory, stacking at most that many classes per pass.
  */
-export function explainEveryClass(
-  graph: LrpGraph,
-  x: Tensor,
-  options: Omit<ExplainOptions, 'classes' | 'labels' | 'quantity' | 'hiddenLayers'> & { classList?: number[]; classesPerPass?: number } = {},
-): { logits: Tensor; heatmaps: Tensor } {
+export function explainEveryClass(graph: LrpGraph, x: Tensor, options: EveryClassOptions = {}): { logits: Tensor; heatmaps: Tensor } {
+  return tidyOutsideGradients(() => explainEveryClassInScope(graph, x, options));
+}
+
+export type EveryClassOptions = Omit<ExplainOptions, 'classes' | 'labels' | 'quantity' | 'hiddenLayers'> & {
+  /** The classes explained, in this order (default: every class). */
+  classList?: number[];
+  /** At most this many classes stacked in one pass (default: all). */
+  classesPerPass?: number;
+};
+
+function explainEveryClassInScope(graph: LrpGraph, x: Tensor, options: EveryClassOptions): { logits: Tensor; heatmaps: Tensor } {
   const batch = x.shape[0]!;
-  const training = options.training ?? false;
-  const epsilon = options.epsilon ?? 0.01;
-  const outputs = runGraph(graph, x, { relu: tf.relu, training, updateStatistics: options.updateStatistics });
+  const { outputs, backwardOptions, inputRelevance } = prepare(graph, x, options);
   const logits = outputs.get(graph.output)!;
   const classCount = logits.shape[1]!;
   const classes = options.classList ?? Array.from({ length: classCount }, (_, c) => c);
-  const block = (options.zb ?? true) ? findFirstBlock(graph) : undefined;
-  const relevance = block ? zbRule(block, x, { bounds: options.bounds ?? [0, 1], epsilon, training }) : undefined;
   const perPass = options.classesPerPass ?? classes.length;
 
   const maps: Tensor[] = [];
   const explainGroup = (group: number[]): Tensor => {
     // Copy i explains class group[i] for every image.
     const seed = classRows(group, batch, classCount);
-    const grads = modifiedBackward(graph, outputs, seed, { epsilon, training, stop: block?.reluNode });
-    const stacked = block ? relevance!(outputs.get(block.reluNode)!, grads.get(block.reluNode)!) : perCopy(grads.get(graph.input)!, group.length, (g) => tf.mul(x, g));
+    const stacked = inputRelevance(modifiedBackward(graph, outputs, seed, backwardOptions));
     // [k B, ...] -> [B, k, ...]
     const byClass = tf.reshape(stacked, [group.length, batch, ...x.shape.slice(1)]);
     return tf.transpose(byClass, [1, 0, ...x.shape.slice(1).map((_, i) => i + 2)]);
   };
   for (let first = 0; first < classes.length; first += perPass) {
     const group = classes.slice(first, first + perPass);
-    // Outside a gradient computation nothing needs a group's intermediates once its maps exist.
-    maps.push(tf.engine().isTapeOn() ? explainGroup(group) : tf.tidy(() => explainGroup(group)));
+    maps.push(tidyOutsideGradients(() => explainGroup(group)));
   }
   return { logits, heatmaps: maps.length === 1 ? maps[0]! : tf.concat(maps, 1) };
 }
@@ -201,4 +162,13 @@ function classRows(group: number[], batch: number, classCount: number): Tensor {
     for (let b = 0; b < batch; b++) values[(i * batch + b) * classCount + c] = 1;
   });
   return tf.tensor2d(values, [group.length * batch, classCount]);
+}
+
+/**
+ * Outside a gradient computation nothing needs the intermediates once the results exist:
+ * they are released. Inside, they stay for the tape until the caller's scope ends.
+ */
+function tidyOutsideGradients<T>(fn: () => T): T {
+  // (tf.tidy keeps every tensor of the returned object or array.)
+  return tf.engine().isTapeOn() ? fn() : (tf.tidy(fn as () => tf.TensorContainer) as T);
 }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LayersModel, Tensor, Tensor4D } from '@tensorflow/tfjs';
-import type { LinearActivation } from '@isnet-bench/engine';
 import { applyBatchNorm, applyLinear, batchNormBackward, transposedLinear, type LinearMap, type LrpNode } from './nodes.js';
 
 /** A layer LRP-Flex cannot explain: names the layer and why. */
@@ -37,13 +36,12 @@ function withActivation(layer: AnyLayer, node: Omit<LrpNode, 'endsWithRelu' | 'r
   const activation = activationOf(layer);
   if (activation === 'softmax' && !isOutput) throw new UnsupportedLayerError(layer, 'softmax is only supported on the output layer (its logits are explained)');
   const linear = node.linear;
-  const linearRun = (x: Tensor, fused?: LinearActivation) => applyLinear(linear, x, linear.kernel(), linear.bias?.(), fused);
   return {
     ...node,
     endsWithRelu: activation === 'relu',
     backward: (dy, [x]) => [transposedLinear(linear, dy, linear.kernel(), x!.shape)],
-    // A plain ReLU (no heatmap in this forward pass) runs inside the linear kernel.
-    run: ([x], ctx) => (activation !== 'relu' ? linearRun(x!) : ctx.relu === tf.relu ? linearRun(x!, 'relu') : ctx.relu(linearRun(x!))),
+    // The ReLU runs inside the linear kernel.
+    run: ([x]) => applyLinear(linear, x!, linear.kernel(), linear.bias?.(), activation === 'relu' ? 'relu' : 'linear'),
   };
 }
 
@@ -88,16 +86,16 @@ function toNode(layer: AnyLayer, inputs: string[], isOutput: boolean): LrpNode {
         epsilon: layer['epsilon'] as number,
         momentum: layer['momentum'] as number,
       };
-      return { ...base, endsWithRelu: false, batchNorm: bn, run: ([x], ctx) => applyBatchNorm(bn, x!, ctx), backward: (dy, [x], ctx) => [batchNormBackward(bn, dy, x!, ctx)] };
+      return { ...base, endsWithRelu: false, batchNorm: bn, run: ([x], ctx) => applyBatchNorm(bn, base.name, x!, ctx), backward: (dy, [x], ctx) => [batchNormBackward(bn, base.name, dy, x!, ctx)] };
     }
     case 'ReLU': {
       if (layer['maxValue'] != null) throw new UnsupportedLayerError(layer, 'a capped ReLU (maxValue) is not a ReLU for LRP');
-      return { ...base, endsWithRelu: true, run: ([x], ctx) => ctx.relu(x!), backward: passThrough };
+      return { ...base, endsWithRelu: true, run: ([x]) => tf.relu(x!), backward: passThrough };
     }
     case 'Activation': {
       const name = activationOf(layer);
       if (name === 'softmax') throw new UnsupportedLayerError(layer, 'explain the logits: remove the softmax activation layer');
-      return { ...base, endsWithRelu: name === 'relu', run: ([x], ctx) => (name === 'relu' ? ctx.relu(x!) : x!), backward: passThrough };
+      return { ...base, endsWithRelu: name === 'relu', run: ([x]) => (name === 'relu' ? tf.relu(x!) : x!), backward: passThrough };
     }
     case 'MaxPooling2D':
     case 'AveragePooling2D': {

@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import { lrpScaled } from '@isnet-bench/engine';
 import type { LrpGraph } from './from-layers-model.js';
+import type { ForwardContext } from './nodes.js';
 
-export interface ModifiedBackwardOptions {
+/** The forward pass's batch-norm mode and statistics, and: */
+export interface ModifiedBackwardOptions extends Pick<ForwardContext, 'training' | 'batchStatistics'> {
   /** LRP-epsilon at every ReLU-fed linear layer. */
   epsilon: number;
-  /** Batch norm with batch statistics. */
-  training: boolean;
   /** The node whose output gradient ends the pass (the nodes before it are not visited). */
   stop?: string;
 }

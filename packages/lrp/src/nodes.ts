@@ -2,12 +2,18 @@ import * as tf from '@tensorflow/tfjs';
 import { batchNormTraining, batchNormTrainingInputGradient, conv2dWithBias, matMulWithBias, type LinearActivation } from '@isnet-bench/engine';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 
-/** How a node runs: the ReLU to use (plain or LRP-aware) and batch-norm mode. */
+/** How a node runs: batch-norm mode. */
 export interface ForwardContext {
-  relu: (z: Tensor) => Tensor;
   training: boolean;
   /** In training mode, move batch norms' running statistics towards this batch's. */
   updateStatistics?: boolean;
+  /** Where batch norms in training mode leave the batch's statistics (by node name), for their backward. */
+  batchStatistics?: Map<string, BatchStatistics>;
+}
+
+export interface BatchStatistics {
+  mean: Tensor;
+  variance: Tensor;
 }
 
 /** The linear map of a convolution or dense layer, for the z^B rule (weights as live tensors). */
@@ -38,7 +44,7 @@ export interface LrpNode {
    * ReLU, given the forward inputs. dy may be class-stacked ([k B, ...] for inputs [B, ...]:
    * one backward pass per explained class on one forward pass); so are the results.
    */
-  backward(dy: Tensor, inputs: Tensor[], ctx: Pick<ForwardContext, 'training'>): Tensor[];
+  backward(dy: Tensor, inputs: Tensor[], ctx: Pick<ForwardContext, 'training' | 'batchStatistics'>): Tensor[];
   /** Present on conv/dense nodes: their linear map (without the fused ReLU). */
   linear?: LinearMap;
   batchNorm?: BatchNormParams;
@@ -67,17 +73,18 @@ export function transposedLinear(map: LinearMap, dy: Tensor, kernel: Tensor, inp
   return tf.conv2dTranspose(dy as Tensor4D, kernel as Tensor4D, shape, map.strides, map.padding);
 }
 
-/** Batch normalisation over the channel axis, with batch statistics in training mode. */
-export function applyBatchNorm(bn: BatchNormParams, x: Tensor, ctx: Pick<ForwardContext, 'training' | 'updateStatistics'>): Tensor {
+/** Batch normalisation over the channel axis, with batch statistics in training mode (recorded under `name`). */
+export function applyBatchNorm(bn: BatchNormParams, name: string, x: Tensor, ctx: ForwardContext): Tensor {
   if (!ctx.training) return tf.batchNorm(x, bn.movingMean(), bn.movingVariance(), bn.beta?.(), bn.gamma?.(), bn.epsilon);
   const { y, mean, variance } = batchNormTraining(x, bn.gamma?.(), bn.beta?.(), bn.epsilon);
   if (ctx.updateStatistics) updateRunningStatistics(bn, mean, variance);
+  ctx.batchStatistics?.set(name, { mean, variance });
   return y;
 }
 
-/** Its input gradient (dy may be class-stacked): with the batch's statistics in training mode. */
-export function batchNormBackward(bn: BatchNormParams, dy: Tensor, x: Tensor, ctx: Pick<ForwardContext, 'training'>): Tensor {
-  if (ctx.training) return batchNormTrainingInputGradient(dy, x, bn.gamma?.(), bn.epsilon);
+/** Its input gradient (dy may be class-stacked): with the batch's statistics (the forward's, when recorded) in training mode. */
+export function batchNormBackward(bn: BatchNormParams, name: string, dy: Tensor, x: Tensor, ctx: Pick<ForwardContext, 'training' | 'batchStatistics'>): Tensor {
+  if (ctx.training) return batchNormTrainingInputGradient(dy, x, bn.gamma?.(), bn.epsilon, ctx.batchStatistics?.get(name));
   const rstd = tf.rsqrt(tf.add(bn.movingVariance(), bn.epsilon));
   return tf.mul(dy, bn.gamma ? tf.mul(bn.gamma(), rstd) : rstd);
 }

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
-import { lrpStabilized, perCopy, productRatio } from '@isnet-bench/engine';
+import { lrpStabilized, perCopy, productRatio, stopGradient } from '@isnet-bench/engine';
 import type { LrpGraph } from './from-layers-model.js';
-import { stopGradient } from './lrp-relu.js';
 import { applyLinear, batchMoments, transposedLinear, type BatchNormParams, type LinearMap } from './nodes.js';
 
 /** The network's first block: shape-only steps, one conv/dense, an optional batch norm, a ReLU. */

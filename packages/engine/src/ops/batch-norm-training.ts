@@ -67,13 +67,14 @@ export function batchNormTraining(x: Tensor, gamma: Tensor | undefined, beta: Te
 /**
  * batchNormTraining's input gradient for an upstream dy that may be class-stacked ([k B, ...]
  * for x [B, ...]: one backward pass per explained class on one forward pass), copy by copy,
- * each with the batch statistics of x and the analytic derivatives (for dy, x and gamma).
+ * each with the batch statistics of x (as batchNormTraining returned them, or computed) and
+ * the analytic derivatives (for dy, x and gamma).
  */
-export function batchNormTrainingInputGradient(dy: Tensor, x: Tensor, gamma: Tensor | undefined, epsilon: number): Tensor {
+export function batchNormTrainingInputGradient(dy: Tensor, x: Tensor, gamma: Tensor | undefined, epsilon: number, statistics?: { mean: Tensor; variance: Tensor }): Tensor {
   const copies = stackedCopies('batchNormTrainingInputGradient', dy, x);
   const channels = x.shape[x.rank - 1]!;
   const scale = gamma ?? tf.ones([channels]);
-  const { mean, variance } = channelMoments(x);
+  const { mean, variance } = statistics ?? channelMoments(x);
   const host = hostStatistics(mean, variance, scale, x.size / channels, epsilon);
   const perCopy = (d: Tensor) => {
     const [s1, t] = centredSums(x, mean, d) as [Float32Array, Float32Array];
