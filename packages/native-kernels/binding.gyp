@@ -6,11 +6,13 @@
         "native/addon.cc",
         "native/channel_stats.cc",
         "native/conv.cc",
+        "native/copy.cc",
         "native/direct_conv.cc",
         "native/elementwise.cc",
         "native/gemm.cc",
         "native/heatmap_loss.cc",
         "native/matmul.cc",
+        "native/pooling.cc",
         "native/rank.cc",
         "native/softmax_cross_entropy.cc",
         "native/thread_pool.cc"

@@ -11,11 +11,13 @@
 #include "channel_stats.h"
 #include "context.h"
 #include "conv.h"
+#include "copy.h"
 #include "elementwise.h"
 #include "gemm.h"
 #include "heatmap_loss.h"
 #include "matmul.h"
 #include "napi_util.h"
+#include "pooling.h"
 #include "rank.h"
 #include "softmax_cross_entropy.h"
 
@@ -390,6 +392,42 @@ napi_value SumRows(napi_env env, napi_callback_info info) {
   });
 }
 
+// avgPoolGrad(heap, {dy, dx, batch, inH, inW, channels, outH, outW, filterH, filterW, strideH,
+// strideW, padTop, padLeft})
+napi_value AvgPoolGrad(napi_env env, napi_callback_info info) {
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
+    PoolGeometry g;
+    g.batch = fields.count("batch");
+    g.in_h = fields.count("inH");
+    g.in_w = fields.count("inW");
+    g.channels = fields.count("channels");
+    g.out_h = fields.count("outH");
+    g.out_w = fields.count("outW");
+    g.filter_h = fields.count("filterH");
+    g.filter_w = fields.count("filterW");
+    g.stride_h = fields.count("strideH");
+    g.stride_w = fields.count("strideW");
+    g.pad_top = fields.count("padTop");
+    g.pad_left = fields.count("padLeft");
+    avg_pool_grad(context, g, heap.floats(fields, "dy", elements({g.batch, g.out_h, g.out_w, g.channels})),
+                  heap.floats(fields, "dx", elements({g.batch, g.in_h, g.in_w, g.channels})));
+  });
+}
+
+// copyRuns(heap, {source, sourceStride, target, targetStride, rows, length}): 4-byte values.
+napi_value CopyRuns(napi_env env, napi_callback_info info) {
+  return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
+    const int64_t rows = fields.count("rows");
+    const int64_t length = fields.count("length");
+    const int64_t source_stride = fields.count("sourceStride");
+    const int64_t target_stride = fields.count("targetStride");
+    // The extent the runs span (nothing when there are none).
+    const auto extent = [&](int64_t stride) { return rows == 0 ? 0 : (rows - 1) * stride + length; };
+    copy_runs(context, heap.floats(fields, "source", extent(source_stride)), source_stride,
+              heap.floats(fields, "target", extent(target_stride)), target_stride, rows, length);
+  });
+}
+
 // setThreads(n): resizes the pool; returns the new thread count.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -479,6 +517,8 @@ NAPI_MODULE_INIT() {
         {"lrpScale", nullptr, LrpScale, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"lrpScaleGrad", nullptr, LrpScaleGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"sumRows", nullptr, SumRows, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+        {"avgPoolGrad", nullptr, AvgPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+        {"copyRuns", nullptr, CopyRuns, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
         {"microKernel", nullptr, CurrentMicroKernel, nullptr, nullptr, nullptr, napi_enumerable,
          nullptr},

@@ -13,7 +13,7 @@ describe.skipIf(NATIVE_DISABLED)('registerNativeKernels', () => {
 
     // Registered before 'wasm' initialises, so the displaced kernels' setup never runs then.
     const names = registerNativeKernels();
-    expect(names).toEqual(['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Relu', 'Square', 'Step', 'IsnetReluGrad', 'IsnetSumRows', 'IsnetChannelAffine', 'IsnetChannelMoments', 'IsnetCentredSums', 'IsnetLrpScale', 'IsnetLrpScaleGrad', 'IsnetLrpStabilize', 'IsnetProductRatio', 'IsnetProductRatioGrad', 'IsnetRankWeights', 'IsnetSoftmaxCrossEntropy', 'IsnetSoftmaxCrossEntropyGrad', 'IsnetWeightedSum', 'IsnetHeatmapLoss']);
+    expect(names).toEqual(['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul', '_FusedMatMul', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Neg', 'Relu', 'Square', 'Step', 'IsnetReluGrad', 'IsnetSumRows', 'IsnetChannelAffine', 'IsnetChannelMoments', 'IsnetCentredSums', 'IsnetLrpScale', 'IsnetLrpScaleGrad', 'IsnetLrpStabilize', 'IsnetProductRatio', 'IsnetProductRatioGrad', 'IsnetRankWeights', 'IsnetSoftmaxCrossEntropy', 'IsnetSoftmaxCrossEntropyGrad', 'IsnetWeightedSum', 'IsnetHeatmapLoss', 'AvgPoolGrad', 'SplitV', 'Concat']);
     expect(registerNativeKernels()).toEqual(names);
     for (const name of names) {
       const kernel = tf.getKernel(name, 'wasm');

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
+import { avgPoolGradConfig } from './kernels/avg-pool-grad.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './kernels/batch-matmul.js';
 import { binaryConfigs } from './kernels/binary.js';
 import { conv2dBackpropFilterConfig, conv2dBackpropInputConfig } from './kernels/conv2d-backprop.js';
@@ -13,6 +14,7 @@ import { productRatioConfigs } from './kernels/product-ratio.js';
 import { rankWeightsConfig } from './kernels/rank-weights.js';
 import { reluGradConfig } from './kernels/relu-grad.js';
 import { softmaxCrossEntropyConfigs } from './kernels/softmax-cross-entropy.js';
+import { splitConcatConfigs } from './kernels/split-concat.js';
 import { sumRowsConfig } from './kernels/sum-rows.js';
 import { unaryConfigs } from './kernels/unary.js';
 import { weightedSumConfig } from './kernels/weighted-sum.js';
@@ -37,6 +39,8 @@ const NATIVE_KERNELS: readonly KernelConfig[] = [
   ...softmaxCrossEntropyConfigs,
   weightedSumConfig,
   heatmapLossConfig,
+  avgPoolGradConfig,
+  ...splitConcatConfigs,
 ];
 
 /** Names of the 'wasm' kernels that registerNativeKernels() provides. */

@@ -24,13 +24,17 @@ export function avgPoolGradConfig(backendName: string): KernelConfig {
           const x0 = Math.max(0, ox * strideWidth - left);
           const x1 = Math.min(inWidth, ox * strideWidth - left + filterWidth);
           const count = (y1 - y0) * (x1 - x0);
-          for (let c = 0; c < inChannels; c++, o++) {
-            if (count <= 0) continue;
-            const share = g[o]! / count;
+          // Channels innermost: contiguous in dy and dx (each window adds to the pixels in
+          // the same order as channel by channel, so the same sums).
+          if (count > 0) {
             for (let y = y0; y < y1; y++) {
-              for (let x = x0; x < x1; x++) dx[((b * inHeight + y) * inWidth + x) * inChannels + c]! += share;
+              for (let x = x0; x < x1; x++) {
+                const row = ((b * inHeight + y) * inWidth + x) * inChannels;
+                for (let c = 0; c < inChannels; c++) dx[row + c]! += g[o + c]! / count;
+              }
             }
           }
+          o += inChannels;
         }
       }
     }

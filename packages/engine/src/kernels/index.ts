@@ -14,6 +14,8 @@ import { sharingCastConfig, sharingIdentityConfig } from './shared-buffer.js';
 import { leadingAxesReductionConfig } from './reduction.js';
 import { blockCopyTileConfig } from './tile.js';
 import { blockCopyUnpackConfig } from './unpack.js';
+import { blockCopySplitVConfig } from './split-v.js';
+import { blockCopyConcatConfig } from './concat.js';
 
 export { MAX_POOL_GRAD_GRAD } from './max-pool-grad-grad.js';
 
@@ -39,6 +41,8 @@ function trainingKernels(backend: BackendName): KernelConfig[] {
     leadingAxesReductionConfig('Mean', 'wasm'),
     composedBatchNormConfig('wasm'),
     blockCopyUnpackConfig(),
+    blockCopySplitVConfig(),
+    blockCopyConcatConfig(),
   ];
 }
 

@@ -215,3 +215,45 @@ describe('wasm BatchMatMul without the native kernels', () => {
     tf.dispose([x, byBatch, byPixel]);
   });
 });
+
+describe('wasm SplitV and Concat without the native kernels', () => {
+  beforeAll(async () => {
+    await initEngine({ backend: 'wasm', native: false });
+  });
+
+  // Short runs (a few channels: the element loop) and long ones (whole rows: subarray copies).
+  it.each([
+    [[4, 5, 6, 12], [7, 1, 4], 3],
+    [[3, 8, 70], [64, 6], 2],
+    [[6, 3, 2, 40], [2, 4], 0],
+    [[2, 6, 5, 3], 3, 1],
+  ] as const)('split %j into %j along axis %i, and concatenating the parts reversed, give the input elements at their indices', (shape, splits, axis) => {
+    const x = uniform([...shape], seededRandom(22), -1, 1);
+    const values = x.dataSync();
+    const parts = tf.split(x, typeof splits === 'number' ? splits : [...splits], axis);
+    const sizes = parts.map((p) => p.shape[axis]!);
+    const [outer, inner] = [shape.slice(0, axis).reduce((a, b) => a * b, 1), shape.slice(axis + 1).reduce((a, b) => a * b, 1)];
+    // Element (o, j, k) of part i is input element (o, start_i + j, k).
+    const part = (i: number) => {
+      const start = sizes.slice(0, i).reduce((a, b) => a + b, 0);
+      return Array.from({ length: outer * sizes[i]! * inner }, (_, flat) => {
+        const o = Math.floor(flat / (sizes[i]! * inner));
+        const rest = flat % (sizes[i]! * inner);
+        return values[(o * shape[axis]! + start + Math.floor(rest / inner)) * inner + (rest % inner)]!;
+      });
+    };
+    parts.forEach((p, i) => expect(Array.from(p.dataSync()), `part ${i}`).toEqual(part(i)));
+    const joined = tf.concat([...parts].reverse(), axis);
+    expect(joined.shape).toEqual([...shape]);
+    expect(Array.from(joined.dataSync())).toEqual(Array.from({ length: outer }, (_, o) => [...parts.keys()].reverse().flatMap((i) => part(i).slice(o * sizes[i]! * inner, (o + 1) * sizes[i]! * inner))).flat());
+    tf.dispose([x, ...parts, joined]);
+  });
+
+  it('splits and concatenates int32 tensors, empty parts included', () => {
+    const x = tf.tensor2d(Int32Array.from({ length: 24 }, (_, i) => i * 7 - 50), [4, 6], 'int32');
+    const [a, empty, b] = tf.split(x, [2, 0, 4], 1);
+    expect(Array.from(a!.dataSync())).toEqual([-50, -43, -8, -1, 34, 41, 76, 83]);
+    expect(empty!.shape).toEqual([4, 0]);
+    expect(Array.from(tf.concat([b!, empty!, a!], 1).dataSync())).toEqual([-36, -29, -22, -15, -50, -43, 6, 13, 20, 27, -8, -1, 48, 55, 62, 69, 34, 41, 90, 97, 104, 111, 76, 83]);
+  });
+});

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { aroundAxis, copyRuns } from './block-copy.js';
 
 /**
  * Unpack (tf.unstack, the gradient of tf.stack) on 'wasm' by block copies in the heap. The
@@ -18,17 +19,12 @@ export function blockCopyUnpackConfig(): KernelConfig {
     const backend = args.backend as BackendWasm;
     const count = value.shape[axis]!;
     const outShape = value.shape.filter((_, d) => d !== axis);
-    const size = (dims: number[]) => dims.reduce((n, d) => n * d, 1);
-    const outer = size(value.shape.slice(0, axis));
-    const inner = size(value.shape.slice(axis + 1));
+    const [outer, inner] = aroundAxis(value.shape, axis);
     // Every output is allocated before any heap view is taken: an allocation may grow (and
     // so move) the heap.
     const outputs = Array.from({ length: count }, () => backend.makeOutput(outShape, value.dtype));
     const source = backend.typedArrayFromHeap(value);
-    outputs.forEach((out, i) => {
-      const target = backend.typedArrayFromHeap(out);
-      for (let o = 0; o < outer; o++) target.set(source.subarray((o * count + i) * inner, (o * count + i + 1) * inner), o * inner);
-    });
+    outputs.forEach((out, i) => copyRuns(source, i * inner, count * inner, backend.typedArrayFromHeap(out), 0, inner, outer, inner));
     return outputs;
   };
   return { kernelName: 'Unpack', backendName: 'wasm', kernelFunc };
