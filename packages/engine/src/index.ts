@@ -9,6 +9,7 @@ export { channelAffine } from './ops/channel-affine.js';
 export { lrpScaled, lrpStabilized } from './ops/lrp-scale.js';
 export { productRatio } from './ops/product-ratio.js';
 export { rankWeights } from './ops/rank-weights.js';
+export { selectiveGradient } from './ops/selective-gradient.js';
 export { reluGradient } from './ops/relu-gradient.js';
 export { notDifferentiable } from './ops/not-differentiable.js';
 export { stopGradient } from './ops/stop-gradient.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { perCopy } from '@isnet-bench/engine';
+import { perCopy, selectiveGradient } from '@isnet-bench/engine';
 import type { Tensor } from '@tensorflow/tfjs';
 import type { LrpGraph } from './from-layers-model.js';
 import { runGraph } from './forward.js';
@@ -61,7 +61,7 @@ function explainInScope(graph: LrpGraph, x: Tensor, options: ExplainOptions): Ex
   const { outputs, backwardOptions, inputRelevance } = prepare(graph, x, options);
   const logits = outputs.get(graph.output)!;
   const classes = chooseClasses(logits, options);
-  const seed = tf.grad((l: Tensor) => explainedQuantity(l, classes, options))(logits);
+  const seed = quantityGradient(logits, classes, options);
   const grads = modifiedBackward(graph, outputs, seed, backwardOptions);
   const heatmap = inputRelevance(grads);
   const hidden = hiddenNodes.map((node) => tf.mul(outputs.get(node.name)!, grads.get(node.name)!));
@@ -91,13 +91,14 @@ function prepare(graph: LrpGraph, x: Tensor, options: EveryClassOptions) {
   return { outputs, backwardOptions, inputRelevance: (grads: Map<string, Tensor>) => rule(outputs.get(block.reluNode)!, grads.get(block.reluNode)!) };
 }
 
-/** Sum over the batch of each image's explained quantity (images do not interact). */
-function explainedQuantity(logits: Tensor, classes: Tensor, options: ExplainOptions): tf.Scalar {
-  const mask = tf.oneHot(classes, logits.shape[1]!);
-  if ((options.quantity ?? 'logit') === 'logit') return tf.sum(tf.mul(logits, mask));
-  const es = options.selectiveEpsilon ?? 0.01;
-  const p = tf.sum(tf.mul(tf.softmax(logits), mask), -1);
-  return tf.sum(tf.sub(tf.log(tf.add(p, es)), tf.log(tf.add(tf.sub(1, p), es))));
+/**
+ * The gradient of each image's explained quantity with respect to its logits (images do not
+ * interact): the one-hot row of its class for the logit, else the selective quantity's.
+ */
+function quantityGradient(logits: Tensor, classes: Tensor, options: ExplainOptions): Tensor {
+  const mask = tf.cast(tf.oneHot(classes, logits.shape[1]!), 'float32');
+  if ((options.quantity ?? 'logit') === 'logit') return mask;
+  return selectiveGradient(logits, mask, options.selectiveEpsilon ?? 0.01);
 }
 
 function chooseClasses(logits: Tensor, options: ExplainOptions): Tensor {
