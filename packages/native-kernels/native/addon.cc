@@ -392,25 +392,15 @@ napi_value SumRows(napi_env env, napi_callback_info info) {
   });
 }
 
-// avgPoolGrad(heap, {dy, dx, batch, inH, inW, channels, outH, outW, filterH, filterW, strideH,
-// strideW, padTop, padLeft})
+// avgPoolGrad(heap, {dy, dx, <geometry>}): inChannels == outChannels, no dilation.
 napi_value AvgPoolGrad(napi_env env, napi_callback_info info) {
   return heap_kernel(env, info, [&](Context& context, const Heap& heap, const Fields& fields) {
-    PoolGeometry g;
-    g.batch = fields.count("batch");
-    g.in_h = fields.count("inH");
-    g.in_w = fields.count("inW");
-    g.channels = fields.count("channels");
-    g.out_h = fields.count("outH");
-    g.out_w = fields.count("outW");
-    g.filter_h = fields.count("filterH");
-    g.filter_w = fields.count("filterW");
-    g.stride_h = fields.count("strideH");
-    g.stride_w = fields.count("strideW");
-    g.pad_top = fields.count("padTop");
-    g.pad_left = fields.count("padLeft");
-    avg_pool_grad(context, g, heap.floats(fields, "dy", elements({g.batch, g.out_h, g.out_w, g.channels})),
-                  heap.floats(fields, "dx", elements({g.batch, g.in_h, g.in_w, g.channels})));
+    const ConvGeometry g = read_geometry(fields);
+    if (g.in_c != g.out_c || g.dilation_h != 1 || g.dilation_w != 1) {
+      throw std::invalid_argument("avgPoolGrad: pooling keeps the channels and has no dilation");
+    }
+    avg_pool_grad(context, g, heap.floats(fields, "dy", output_size(g)),
+                  heap.floats(fields, "dx", input_size(g)));
   });
 }
 

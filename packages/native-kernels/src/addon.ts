@@ -117,11 +117,8 @@ export interface NativeAddon {
   rankWeights(heap: Uint8Array, args: { x: number; weights: number; out: number; rows: number; n: number }): void;
   /** out[c] = sum over r of x[r * columns + c]. */
   sumRows(heap: Uint8Array, args: { x: number; out: number; rows: number; columns: number }): void;
-  /** dx of average pooling (NHWC), padding excluded from each window's count. */
-  avgPoolGrad(
-    heap: Uint8Array,
-    args: { dy: number; dx: number; batch: number; inH: number; inW: number; channels: number; outH: number; outW: number; filterH: number; filterW: number; strideH: number; strideW: number; padTop: number; padLeft: number },
-  ): void;
+  /** dx of average pooling (NHWC), padding excluded from each window's count; in = out channels. */
+  avgPoolGrad(heap: Uint8Array, args: ConvGeometryArgs & { dy: number; dx: number }): void;
   /** rows runs of length 4-byte values, sourceStride / targetStride values apart. */
   copyRuns(heap: Uint8Array, args: { source: number; sourceStride: number; target: number; targetStride: number; rows: number; length: number }): void;
   /** Resizes the thread pool; returns the new thread count. */

@@ -1,6 +1,7 @@
 import { backend_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
+import { convGeometry } from './conv2d.js';
 import { displacedKernel } from './displaced.js';
 import { heapOffset, heapView, requireRank } from './wasm-heap.js';
 
@@ -16,22 +17,7 @@ const kernelFunc: KernelFunc = (args) => {
   const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
   const wasm = args.backend as BackendWasm;
   const dx = wasm.makeOutput(input.shape, 'float32');
-  nativeAddon().avgPoolGrad(heapView(wasm), {
-    dy: heapOffset(wasm, dy),
-    dx: heapOffset(wasm, dx),
-    batch: info.batchSize,
-    inH: info.inHeight,
-    inW: info.inWidth,
-    channels: info.inChannels,
-    outH: info.outHeight,
-    outW: info.outWidth,
-    filterH: info.filterHeight,
-    filterW: info.filterWidth,
-    strideH: info.strideHeight,
-    strideW: info.strideWidth,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-  });
+  nativeAddon().avgPoolGrad(heapView(wasm), { ...convGeometry(info), dy: heapOffset(wasm, dy), dx: heapOffset(wasm, dx) });
   return dx;
 };
 
