@@ -64,7 +64,8 @@ function explainInScope(graph: LrpGraph, x: Tensor, options: ExplainOptions): Ex
   const seed = quantityGradient(logits, classes, options);
   const grads = modifiedBackward(graph, outputs, seed, backwardOptions);
   const heatmap = inputRelevance(grads);
-  const hidden = hiddenNodes.map((node) => tf.mul(outputs.get(node.name)!, grads.get(node.name)!));
+  // (A layer the explained quantity does not depend on has no gradient: no relevance.)
+  const hidden = hiddenNodes.map((node) => tf.mul(outputs.get(node.name)!, grads.get(node.name) ?? tf.zerosLike(outputs.get(node.name)!)));
   return { logits, heatmap, hidden, classes };
 }
 

@@ -4,7 +4,7 @@ import { lrpScaled } from '@isnet-bench/engine';
 import type { LrpGraph } from './from-layers-model.js';
 import type { ForwardContext } from './nodes.js';
 
-/** The forward pass's batch-norm mode and statistics, and: */
+/** The forward pass's batch-norm mode and statistics, the LRP epsilon, and where to stop. */
 export interface ModifiedBackwardOptions extends Pick<ForwardContext, 'training' | 'batchStatistics'> {
   /** LRP-epsilon at every ReLU-fed linear layer. */
   epsilon: number;
