@@ -3,7 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
 import { convGeometry } from './conv2d.js';
 import { displacedKernel } from './displaced.js';
-import { heapOffset, heapView, requireRank } from './wasm-heap.js';
+import { heapOffsets, heapView, requireRank } from './wasm-heap.js';
 
 /**
  * AvgPoolGrad (NHWC) as the exact adjoint of the forward pooling (each window's count
@@ -17,7 +17,7 @@ const kernelFunc: KernelFunc = (args) => {
   const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
   const wasm = args.backend as BackendWasm;
   const dx = wasm.makeOutput(input.shape, 'float32');
-  nativeAddon().avgPoolGrad(heapView(wasm), { ...convGeometry(info), dy: heapOffset(wasm, dy), dx: heapOffset(wasm, dx) });
+  nativeAddon().avgPoolGrad(heapView(wasm), { ...convGeometry(info), ...heapOffsets(wasm, { dy, dx }) });
   return dx;
 };
 

@@ -1,7 +1,7 @@
 import { type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, lastAxisLayout, requireFloat32, requireShape } from './wasm-heap.js';
+import { heapOffset, heapOffsets, heapView, lastAxisLayout, requireFloat32, requireShape } from './wasm-heap.js';
 
 /**
  * Kernels of this suite's own for batch normalisation over every axis but the last, one pass
@@ -20,7 +20,7 @@ const momentsKernel: KernelFunc = ({ inputs, backend }) => {
   const { rows, columns: channels } = lastAxisLayout(x.shape);
   const mean = wasm.makeOutput([channels], 'float32');
   const variance = wasm.makeOutput([channels], 'float32');
-  nativeAddon().channelMoments(heapView(wasm), { x: heapOffset(wasm, x), mean: heapOffset(wasm, mean), variance: heapOffset(wasm, variance), rows, channels });
+  nativeAddon().channelMoments(heapView(wasm), { ...heapOffsets(wasm, { x, mean, variance }), rows, channels });
   return [mean, variance];
 };
 
@@ -34,11 +34,8 @@ const centredSumsKernel: KernelFunc = ({ inputs, backend }) => {
   if (b) requireShape(CENTRED_SUMS_KERNEL, 'b', b.shape, x.shape);
   const sums = wasm.makeOutput([b ? 5 : 2, channels], 'float32');
   nativeAddon().centredSums(heapView(wasm), {
-    x: heapOffset(wasm, x),
-    mean: heapOffset(wasm, mean),
-    a: heapOffset(wasm, a),
+    ...heapOffsets(wasm, { x, mean, a, sums }),
     b: b ? heapOffset(wasm, b) : -1,
-    sums: heapOffset(wasm, sums),
     rows,
     channels,
   });

@@ -1,7 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireFloat32, requireRank, requireShape } from './wasm-heap.js';
+import { heapOffsets, heapView, requireFloat32, requireRank, requireShape } from './wasm-heap.js';
 
 /**
  * A kernel of this suite's own: the ISNet heatmap loss of heatmaps [batch, maps, H, W, C]
@@ -35,13 +35,7 @@ const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const [total, background, foreground] = [0, 1, 2].map(() => wasm.makeOutput([], 'float32'));
   const gradient = wasm.makeOutput(heatmaps.shape, 'float32');
   nativeAddon().heatmapLoss(heapView(wasm), {
-    heatmaps: heapOffset(wasm, heatmaps),
-    masks: heapOffset(wasm, masks),
-    decay: heapOffset(wasm, decay),
-    gradient: heapOffset(wasm, gradient),
-    total: heapOffset(wasm, total!),
-    background: heapOffset(wasm, background!),
-    foreground: heapOffset(wasm, foreground!),
+    ...heapOffsets(wasm, { heatmaps, masks, decay, gradient, total: total!, background: background!, foreground: foreground! }),
     batch,
     maps,
     pixels: height * width,

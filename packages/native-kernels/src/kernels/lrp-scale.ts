@@ -1,7 +1,7 @@
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireFloat32, requireStacked } from './wasm-heap.js';
+import { heapOffset, heapOffsets, heapView, requireFloat32, requireStacked } from './wasm-heap.js';
 
 /**
  * Kernels of this suite's own: the LRP-epsilon scaling of a ReLU's incoming gradient,
@@ -24,8 +24,7 @@ const scale: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
   const value = wasm.makeOutput(dy.shape, 'float32');
   const r = wasm.makeOutput(z.shape, 'float32');
-  const offsets = { dy: heapOffset(wasm, dy), z: heapOffset(wasm, z), value: heapOffset(wasm, value), r: heapOffset(wasm, r) };
-  nativeAddon().lrpScale(heapView(wasm), { ...offsets, size: util.sizeFromShape(z.shape), copies, epsilon: epsilonOf(attrs) });
+  nativeAddon().lrpScale(heapView(wasm), { ...heapOffsets(wasm, { dy, z, value, r }), size: util.sizeFromShape(z.shape), copies, epsilon: epsilonOf(attrs) });
   return [value, r];
 };
 
@@ -35,8 +34,7 @@ const scaleGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
   const dDy = wasm.makeOutput(g.shape, 'float32');
   const dZ = wasm.makeOutput(z.shape, 'float32');
-  const offsets = { g: heapOffset(wasm, g), dy: heapOffset(wasm, dy), z: heapOffset(wasm, z), r: heapOffset(wasm, r), dDy: heapOffset(wasm, dDy), dZ: heapOffset(wasm, dZ) };
-  nativeAddon().lrpScaleGrad(heapView(wasm), { ...offsets, size: util.sizeFromShape(z.shape), copies, epsilon: epsilonOf(attrs) });
+  nativeAddon().lrpScaleGrad(heapView(wasm), { ...heapOffsets(wasm, { g, dy, z, r, dDy, dZ }), size: util.sizeFromShape(z.shape), copies, epsilon: epsilonOf(attrs) });
   return [dDy, dZ];
 };
 

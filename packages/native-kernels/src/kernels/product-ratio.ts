@@ -1,7 +1,7 @@
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireStacked } from './wasm-heap.js';
+import { heapOffsets, heapView, requireStacked } from './wasm-heap.js';
 
 /**
  * Kernels of this suite's own: (a, b, c) -> (a * b) / c, LRP's relevance (activation times
@@ -18,7 +18,7 @@ const ratio: KernelFunc = ({ inputs, backend }) => {
   const copies = requireStacked(PRODUCT_RATIO_KERNEL, { b }, { a, c });
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput(b.shape, 'float32');
-  nativeAddon().productRatio(heapView(wasm), { a: heapOffset(wasm, a), b: heapOffset(wasm, b), c: heapOffset(wasm, c), out: heapOffset(wasm, out), size: util.sizeFromShape(a.shape), copies });
+  nativeAddon().productRatio(heapView(wasm), { ...heapOffsets(wasm, { a, b, c, out }), size: util.sizeFromShape(a.shape), copies });
   return out;
 };
 
@@ -27,17 +27,7 @@ const ratioGrad: KernelFunc = ({ inputs, backend }) => {
   const copies = requireStacked(PRODUCT_RATIO_GRAD_KERNEL, { g, b }, { a, c });
   const wasm = backend as BackendWasm;
   const [da, db, dc] = [a.shape, b.shape, c.shape].map((shape) => wasm.makeOutput(shape, 'float32'));
-  nativeAddon().productRatioGrad(heapView(wasm), {
-    g: heapOffset(wasm, g),
-    a: heapOffset(wasm, a),
-    b: heapOffset(wasm, b),
-    c: heapOffset(wasm, c),
-    da: heapOffset(wasm, da!),
-    db: heapOffset(wasm, db!),
-    dc: heapOffset(wasm, dc!),
-    size: util.sizeFromShape(a.shape),
-    copies,
-  });
+  nativeAddon().productRatioGrad(heapView(wasm), { ...heapOffsets(wasm, { g, a, b, c, da: da!, db: db!, dc: dc! }), size: util.sizeFromShape(a.shape), copies });
   return [da!, db!, dc!];
 };
 

@@ -1,7 +1,7 @@
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireElementwise } from './wasm-heap.js';
+import { heapOffsets, heapView, requireElementwise } from './wasm-heap.js';
 
 /**
  * A kernel of this suite's own: ReLU's gradient (dy, x) -> dy * step(x) in one pass, where
@@ -15,7 +15,7 @@ const kernelFunc: KernelFunc = ({ inputs, backend }) => {
   requireElementwise(RELU_GRAD_KERNEL, { dy, x });
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput(dy.shape, 'float32');
-  nativeAddon().reluGrad(heapView(wasm), { dy: heapOffset(wasm, dy), x: heapOffset(wasm, x), out: heapOffset(wasm, out), size: util.sizeFromShape(dy.shape) });
+  nativeAddon().reluGrad(heapView(wasm), { ...heapOffsets(wasm, { dy, x, out }), size: util.sizeFromShape(dy.shape) });
   return out;
 };
 

@@ -1,7 +1,7 @@
 import { type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, lastAxisLayout, requireElementwise, requireShape } from './wasm-heap.js';
+import { heapOffset, heapOffsets, heapView, lastAxisLayout, requireElementwise, requireShape } from './wasm-heap.js';
 
 /**
  * Kernels of this suite's own: the softmax cross-entropy of labels (one-hot or soft) and
@@ -19,7 +19,7 @@ const loss: KernelFunc = ({ inputs, backend }) => {
   const { rows, columns: classes } = lastAxisLayout(logits.shape);
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput([], 'float32');
-  nativeAddon().softmaxCrossEntropy(heapView(wasm), { labels: heapOffset(wasm, labels), logits: heapOffset(wasm, logits), out: heapOffset(wasm, out), rows, classes });
+  nativeAddon().softmaxCrossEntropy(heapView(wasm), { ...heapOffsets(wasm, { labels, logits, out }), rows, classes });
   return out;
 };
 
@@ -33,9 +33,7 @@ const lossGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput(logits.shape, 'float32');
   nativeAddon().softmaxCrossEntropyGrad(heapView(wasm), {
-    labels: heapOffset(wasm, labels),
-    logits: heapOffset(wasm, logits),
-    dy: heapOffset(wasm, dy),
+    ...heapOffsets(wasm, { labels, logits, dy }),
     dLabels: wrt === 'labels' ? heapOffset(wasm, out) : -1,
     dLogits: wrt === 'logits' ? heapOffset(wasm, out) : -1,
     rows,

@@ -9,6 +9,11 @@ export function heapOffset(backend: BackendWasm, tensor: TensorInfo): number {
   return backend.dataIdMap.get(tensor.dataId).memoryOffset;
 }
 
+/** The heap offset of each named tensor, by the names the native kernel takes them under. */
+export function heapOffsets<Name extends string>(backend: BackendWasm, tensors: Record<Name, TensorInfo>): Record<Name, number> {
+  return Object.fromEntries(Object.entries<TensorInfo>(tensors).map(([name, tensor]) => [name, heapOffset(backend, tensor)])) as Record<Name, number>;
+}
+
 /**
  * The whole wasm heap as bytes. Take it only after makeOutput: allocating the output can grow
  * the wasm memory, which detaches the previous buffer (emscripten then replaces HEAPU8). In

@@ -1,7 +1,7 @@
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
-import { heapOffset, heapView, requireElementwise } from './wasm-heap.js';
+import { heapOffsets, heapView, requireElementwise } from './wasm-heap.js';
 
 /**
  * A kernel of this suite's own: (a, b; alpha, beta) -> alpha a + beta b for operands of one
@@ -17,7 +17,7 @@ const weightedSum: KernelFunc = ({ inputs, backend, attrs }) => {
   const { alpha, beta } = attrs as unknown as { alpha: number; beta: number };
   const wasm = backend as BackendWasm;
   const out = wasm.makeOutput(a.shape, 'float32');
-  nativeAddon().weightedSum(heapView(wasm), { a: heapOffset(wasm, a), b: heapOffset(wasm, b), out: heapOffset(wasm, out), size: util.sizeFromShape(a.shape), alpha, beta });
+  nativeAddon().weightedSum(heapView(wasm), { ...heapOffsets(wasm, { a, b, out }), size: util.sizeFromShape(a.shape), alpha, beta });
   return out;
 };
 
