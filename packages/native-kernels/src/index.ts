@@ -10,3 +10,4 @@ export { RELU_GRAD_KERNEL } from './kernels/relu-grad.js';
 export { SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL, SOFTMAX_CROSS_ENTROPY_KERNEL } from './kernels/softmax-cross-entropy.js';
 export { WEIGHTED_SUM_KERNEL } from './kernels/weighted-sum.js';
 export { HEATMAP_LOSS_KERNEL, type HeatmapLossAttrs } from './kernels/heatmap-loss.js';
+export { concatLayout, splitLayout, type CopyRuns } from './kernels/copy-layout.js';

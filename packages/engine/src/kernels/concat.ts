@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { backend_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { aroundAxis, copyRuns } from './block-copy.js';
+import { concatLayout } from '@isnet-bench/native-kernels';
+import { copyRuns } from './block-copy.js';
 
 /**
  * Concat on 'wasm' by run copies in the heap. The stock kernel took ~16 ms to join a
@@ -14,19 +15,11 @@ export function blockCopyConcatConfig(): KernelConfig {
     const inputs = args.inputs as unknown as TensorInfo[];
     const dtype = inputs[0]?.dtype;
     if ((dtype !== 'float32' && dtype !== 'int32') || inputs.some((t) => t.dtype !== dtype)) return stock.kernelFunc(args);
-    const { axis: given } = args.attrs as unknown as { axis: number };
-    const axis = util.parseAxisParam(given, inputs[0]!.shape)[0]!;
-    const outShape = backend_util.computeOutShape(inputs.map((t) => t.shape), axis);
+    const { outShape, runs } = concatLayout(inputs.map((t) => t.shape), (args.attrs as unknown as { axis: number }).axis);
     const backend = args.backend as BackendWasm;
     const out = backend.makeOutput(outShape, dtype);
     const target = backend.typedArrayFromHeap(out);
-    const [outer, inner] = aroundAxis(outShape, axis);
-    let offset = 0;
-    for (const input of inputs) {
-      const length = input.shape[axis]! * inner;
-      if (length > 0) copyRuns(backend.typedArrayFromHeap(input), 0, length, target, offset, outShape[axis]! * inner, outer, length);
-      offset += length;
-    }
+    inputs.forEach((input, i) => copyRuns(backend.typedArrayFromHeap(input), target, runs[i]!));
     return out;
   };
   return { kernelName: 'Concat', backendName: 'wasm', kernelFunc };

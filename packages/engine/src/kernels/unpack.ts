@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { aroundAxis, copyRuns } from './block-copy.js';
+import { splitLayout } from '@isnet-bench/native-kernels';
+import { copyRuns } from './block-copy.js';
 
 /**
  * Unpack (tf.unstack, the gradient of tf.stack) on 'wasm' by block copies in the heap. The
@@ -19,12 +20,12 @@ export function blockCopyUnpackConfig(): KernelConfig {
     const backend = args.backend as BackendWasm;
     const count = value.shape[axis]!;
     const outShape = value.shape.filter((_, d) => d !== axis);
-    const [outer, inner] = aroundAxis(value.shape, axis);
+    const { runs } = splitLayout(value.shape, count, axis);
     // Every output is allocated before any heap view is taken: an allocation may grow (and
     // so move) the heap.
     const outputs = Array.from({ length: count }, () => backend.makeOutput(outShape, value.dtype));
     const source = backend.typedArrayFromHeap(value);
-    outputs.forEach((out, i) => copyRuns(source, i * inner, count * inner, backend.typedArrayFromHeap(out), 0, inner, outer, inner));
+    outputs.forEach((out, i) => copyRuns(source, backend.typedArrayFromHeap(out), runs[i]!));
     return outputs;
   };
   return { kernelName: 'Unpack', backendName: 'wasm', kernelFunc };

@@ -1,6 +1,7 @@
-import { backend_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from '../native.js';
+import { concatLayout, splitLayout, type CopyRuns } from './copy-layout.js';
 import { displacedKernel } from './displaced.js';
 import { heapOffset, heapView } from './wasm-heap.js';
 
@@ -12,24 +13,19 @@ import { heapOffset, heapView } from './wasm-heap.js';
 
 const copyable = (dtype: string) => dtype === 'float32' || dtype === 'int32';
 
-/** Values before and after an axis: [outer, inner]. */
-const aroundAxis = (shape: readonly number[], axis: number): [number, number] => [util.sizeFromShape(shape.slice(0, axis)), util.sizeFromShape(shape.slice(axis + 1))];
+function copy(wasm: BackendWasm, from: TensorInfo, to: TensorInfo, runs: CopyRuns): void {
+  const { source, target, ...rest } = runs;
+  nativeAddon().copyRuns(heapView(wasm), { ...rest, source: heapOffset(wasm, from) + 4 * source, target: heapOffset(wasm, to) + 4 * target });
+}
 
 const splitV: KernelFunc = (args) => {
   const { x } = args.inputs as { x: TensorInfo };
   if (!copyable(x.dtype)) return displacedKernel('SplitV')(args);
-  const { numOrSizeSplits, axis: given } = args.attrs as unknown as { numOrSizeSplits: number[] | number; axis: number };
-  const axis = util.parseAxisParam(given, x.shape)[0]!;
-  const sizes = backend_util.prepareSplitSize(x as never, numOrSizeSplits, axis);
+  const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number[] | number; axis: number };
+  const { shapes, runs } = splitLayout(x.shape, numOrSizeSplits, axis);
   const wasm = args.backend as BackendWasm;
-  const [outer, inner] = aroundAxis(x.shape, axis);
-  const outputs = sizes.map((size) => wasm.makeOutput(x.shape.map((d, i) => (i === axis ? size : d)), x.dtype));
-  let offset = 0;
-  outputs.forEach((out, i) => {
-    const length = sizes[i]! * inner;
-    nativeAddon().copyRuns(heapView(wasm), { source: heapOffset(wasm, x) + 4 * offset, sourceStride: x.shape[axis]! * inner, target: heapOffset(wasm, out), targetStride: length, rows: outer, length });
-    offset += length;
-  });
+  const outputs = shapes.map((shape) => wasm.makeOutput(shape, x.dtype));
+  outputs.forEach((out, i) => copy(wasm, x, out, runs[i]!));
   return outputs;
 };
 
@@ -37,17 +33,10 @@ const concat: KernelFunc = (args) => {
   const inputs = args.inputs as unknown as TensorInfo[];
   const dtype = inputs[0]!.dtype;
   if (!copyable(dtype) || inputs.some((t) => t.dtype !== dtype)) return displacedKernel('Concat')(args);
-  const axis = util.parseAxisParam((args.attrs as unknown as { axis: number }).axis, inputs[0]!.shape)[0]!;
-  const outShape = backend_util.computeOutShape(inputs.map((t) => t.shape), axis);
+  const { outShape, runs } = concatLayout(inputs.map((t) => t.shape), (args.attrs as unknown as { axis: number }).axis);
   const wasm = args.backend as BackendWasm;
   const out = wasm.makeOutput(outShape, dtype);
-  const [outer, inner] = aroundAxis(outShape, axis);
-  let offset = 0;
-  for (const input of inputs) {
-    const length = input.shape[axis]! * inner;
-    nativeAddon().copyRuns(heapView(wasm), { source: heapOffset(wasm, input), sourceStride: length, target: heapOffset(wasm, out) + 4 * offset, targetStride: outShape[axis]! * inner, rows: outer, length });
-    offset += length;
-  }
+  inputs.forEach((input, i) => copy(wasm, input, out, runs[i]!));
   return out;
 };
 
