@@ -1,3 +1,4 @@
 import '@isnet-bench/engine';
 
 export { createStandardClassifier } from './standard.js';
+export { standardDefinition } from './definitions.js';

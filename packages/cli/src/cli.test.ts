@@ -104,12 +104,14 @@ describe('isnet-bench train / evaluate / bench', () => {
     expect(io.stderr[0]).toMatch(/unknown model 'resnet50'; models: tiny, small, resnet8/);
   });
 
-  it('takes --explained-class for Selective ISNet only', async () => {
+  it('checks --set against the method config, naming the method, the key and the allowed keys', async () => {
     const io = capture();
-    expect(await runCli(['train', '--method', 'stochastic', '--explained-class', 'highest', '--dataset', '/tmp/d', '--out', '/tmp/o'], io)).toBe(2);
-    expect(io.stderr[0]).toBe("isnet-bench train: --explained-class is an option of Selective ISNet, not of 'stochastic'");
-    expect(await runCli(['train', '--method', 'selective', '--explained-class', 'top', '--dataset', '/tmp/d', '--out', '/tmp/o'], io)).toBe(2);
-    expect(io.stderr[1]).toBe("isnet-bench train: --explained-class: 'top' is not lowest, highest or label");
+    expect(await runCli(['train', '--method', 'stochastic', '--set', 'explainedClass=highest', '--dataset', '/tmp/d', '--out', '/tmp/o'], io)).toBe(2);
+    expect(io.stderr[0]).toBe("isnet-bench train: method 'stochastic': unknown key 'explainedClass'; allowed keys: loss, lrp, deepSupervision, tuneEpochs");
+    expect(await runCli(['train', '--method', 'selective', '--set', 'explainedClass=top', '--dataset', '/tmp/d', '--out', '/tmp/o'], io)).toBe(2);
+    expect(io.stderr[1]).toMatch(/^isnet-bench train: method 'selective': explainedClass: Invalid option: expected one of "lowest"\|"highest"\|"label"$/);
+    expect(await runCli(['train', '--method', 'selective', '--set', 'loss.C1=-1', '--dataset', '/tmp/d', '--out', '/tmp/o'], io)).toBe(2);
+    expect(io.stderr[2]).toMatch(/^isnet-bench train: method 'selective': loss.C1: C1, the lower target/);
   });
 
   it('names a run directory without run.json', async () => {

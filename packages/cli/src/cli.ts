@@ -1,5 +1,5 @@
 import { BackendError, wasmFailure } from '@isnet-bench/engine';
-import { RunError, UnknownMethodError } from '@isnet-bench/harness';
+import { MethodConfigError, RunError, UnknownMethodError } from '@isnet-bench/harness';
 import { COMMANDS } from './commands/index.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -36,7 +36,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof BackendError || error instanceof RunError || error instanceof UnknownMethodError || isParseArgsError(error)) {
+    if (error instanceof UsageError || error instanceof BackendError || error instanceof RunError || error instanceof UnknownMethodError || error instanceof MethodConfigError || isParseArgsError(error)) {
       io.err(`isnet-bench ${name}: ${(error as Error).message}`);
       return 2;
     }

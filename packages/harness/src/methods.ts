@@ -1,46 +1,66 @@
-import { createStandardClassifier } from '@isnet-bench/baselines';
-import { createGradInputIsnet, createSelectiveIsnet, createStochasticIsnet } from '@isnet-bench/isnet-faster';
-import { createOriginalIsnet } from '@isnet-bench/isnet-original';
-import type { LrpClassifier } from '@isnet-bench/lrp';
-import type { Method } from '@isnet-bench/training';
+import { z } from 'zod';
+import { standardDefinition } from '@isnet-bench/baselines';
+import {
+  gradInputDefinition,
+  selectiveDeepSupervisionDefinition,
+  selectiveDefinition,
+  stochasticDeepSupervisionDefinition,
+  stochasticDefinition,
+} from '@isnet-bench/isnet-faster';
+import { originalDefinition } from '@isnet-bench/isnet-original';
+import type { MethodDefinition } from '@isnet-bench/training';
 
-/** What a method needs beyond the classifier: its config, the run seed, the backbone's supervised layers. */
-export interface MethodSetup {
-  config?: Record<string, unknown>;
-  seed?: number;
-  supervisedLayers?: string[];
-}
+/** Every method the suite runs, in the order `isnet-bench methods` lists them. */
+export const METHOD_DEFINITIONS: readonly MethodDefinition[] = [
+  standardDefinition,
+  selectiveDefinition,
+  selectiveDeepSupervisionDefinition,
+  stochasticDefinition,
+  stochasticDeepSupervisionDefinition,
+  originalDefinition,
+  gradInputDefinition,
+];
 
-type Factory = (classifier: LrpClassifier, setup: MethodSetup) => Method;
-
-const withDeepSupervision = (setup: MethodSetup) => {
-  const config = { ...setup.config };
-  if (!config['deepSupervision']) {
-    if (!setup.supervisedLayers?.length) throw new Error('deep supervision needs supervised layers (the backbone lists none)');
-    config['deepSupervision'] = { layers: setup.supervisedLayers };
-  }
-  return config;
-};
-
-/** Every method by its registry name; later baselines join here. */
-export const METHODS: Record<string, { description: string; create: Factory }> = {
-  standard: { description: 'standard classifier (cross-entropy only)', create: (c) => createStandardClassifier(c) },
-  selective: { description: 'Selective ISNet (explains the lowest logit\'s selective quantity, as published)', create: (c, s) => createSelectiveIsnet(c, s.config) },
-  'selective-ds': { description: 'Selective ISNet with LRP deep supervision', create: (c, s) => createSelectiveIsnet(c, withDeepSupervision(s)) },
-  stochastic: { description: 'Stochastic ISNet (highest logit or a random other class)', create: (c, s) => createStochasticIsnet(c, s.config, s.seed) },
-  'stochastic-ds': { description: 'Stochastic ISNet with LRP deep supervision', create: (c, s) => createStochasticIsnet(c, withDeepSupervision(s), s.seed) },
-  original: { description: 'original ISNet (one heatmap per class)', create: (c, s) => createOriginalIsnet(c, s.config) },
-  'grad-input': { description: 'ablation: ISNet with softmax Grad*Input heatmaps (no LRP)', create: (c, s) => createGradInputIsnet(c, s.config) },
-};
-
-export const METHOD_NAMES = Object.keys(METHODS);
+export const METHOD_NAMES: readonly string[] = METHOD_DEFINITIONS.map((d) => d.name);
 
 export class UnknownMethodError extends Error {
   override name = 'UnknownMethodError';
 }
 
-export function createMethod(name: string, classifier: LrpClassifier, setup: MethodSetup = {}): Method {
-  const entry = METHODS[name];
-  if (!entry) throw new UnknownMethodError(`unknown method '${name}'; methods: ${METHOD_NAMES.join(', ')}`);
-  return entry.create(classifier, setup);
+/** A method config that its schema refuses: names the method, the field and what is allowed. */
+export class MethodConfigError extends Error {
+  override name = 'MethodConfigError';
+}
+
+export function methodDefinition(name: string): MethodDefinition {
+  const definition = METHOD_DEFINITIONS.find((d) => d.name === name);
+  if (!definition) throw new UnknownMethodError(`unknown method '${name}'; methods: ${METHOD_NAMES.join(', ')}`);
+  return definition;
+}
+
+/** The config's top-level keys a definition allows (from its JSON Schema, so wrappers do not hide them). */
+export function allowedKeys(definition: MethodDefinition): string[] {
+  const schema = z.toJSONSchema(definition.config, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
+  return Object.keys(schema.properties ?? {});
+}
+
+/** Parses a method's config with its defaults; a MethodConfigError names every problem on one line. */
+export function parseMethodConfig(definition: MethodDefinition, input: unknown): Record<string, unknown> {
+  const parsed = definition.config.safeParse(input ?? {});
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  const problems = parsed.error.issues.map((issue) => {
+    const at = issue.path.length ? issue.path.map(String).join('.') : '';
+    if (issue.code === 'unrecognized_keys') {
+      const where = at ? `${at}.` : '';
+      const allowed = at ? '' : `; allowed keys: ${allowedKeys(definition).join(', ') || '(none)'}`;
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${where}${k}'`).join(', ')}${allowed}`;
+    }
+    return `${at || '(config)'}: ${issue.message}`;
+  });
+  throw new MethodConfigError(`method '${definition.name}': ${problems.join('; ')}`);
+}
+
+/** What `isnet-bench methods --json` prints for each method. */
+export function describeMethods(): { name: string; description: string; paper: string; needsMasks: boolean; defaults: Record<string, unknown> }[] {
+  return METHOD_DEFINITIONS.map(({ name, description, paper, needsMasks, config }) => ({ name, description, paper, needsMasks, defaults: config.parse({}) as Record<string, unknown> }));
 }

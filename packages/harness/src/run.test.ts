@@ -26,13 +26,14 @@ describe('a training run end to end (real MNIST, tiny subset)', () => {
     const out = join(root, 'selective');
     const messages: string[] = [];
     const outcome = await runTraining(
-      { method: 'selective', model: 'tiny', tuneEpochs: 1, train: { epochs: 1, batchSize: 32 }, evaluation: { batchSize: 48 } },
+      { method: 'selective', model: 'tiny', methodConfig: { tuneEpochs: 1 }, train: { epochs: 1, batchSize: 32 }, evaluation: { batchSize: 48 } },
       datasetDir,
       out,
       { log: (m) => messages.push(m) },
     );
     expect(messages.some((m) => m.startsWith('tuned C1'))).toBe(true);
-    const loss = (outcome.spec.methodConfig as { loss: { C1: number; C2: number } }).loss;
+    const loss = (outcome.methodConfig as { loss: { C1: number; C2: number } }).loss;
+    expect(outcome.prepared).toMatchObject({ input: { C1: loss.C1, C2: loss.C2 } });
     expect(loss.C2).toBeGreaterThan(loss.C1);
     expect(Object.keys(outcome.evaluation!.splits)).toEqual(['test', 'unbiased', 'confounding']);
     for (const split of Object.values(outcome.evaluation!.splits)) {

@@ -1,14 +1,23 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { openDataset, requireMasks, writeFileAtomic, type Dataset } from '@isnet-bench/data';
+import type { LayersModel } from '@tensorflow/tfjs';
+import { describeIssues, openDataset, requireMasks, writeFileAtomic, type Dataset, type OpenedDataset } from '@isnet-bench/data';
 import { evaluateMethod, type EvaluationResult } from '@isnet-bench/evaluation';
-import { HeatmapSumStats } from '@isnet-bench/isnet-core';
-import { LrpClassifier } from '@isnet-bench/lrp';
 import { buildBackbone } from '@isnet-bench/models';
-import { checkpointPaths, formatProgress, loadCheckpoint, parseTrainConfig, train, trainingData, type Method, type TrainResult } from '@isnet-bench/training';
-import { createMethod } from './methods.js';
+import {
+  checkpointPaths,
+  formatProgress,
+  loadCheckpoint,
+  parseTrainConfig,
+  train,
+  trainingData,
+  type Method,
+  type MethodContext,
+  type PreparationContext,
+  type TrainResult,
+} from '@isnet-bench/training';
+import { methodDefinition, parseMethodConfig } from './methods.js';
 import { RunSpec, type RunSpecInput } from './run-spec.js';
 
 export interface RunOptions {
@@ -20,20 +29,54 @@ export interface RunOptions {
 
 export interface RunOutcome {
   spec: RunSpec;
-  training: TrainResult;
+  /** Absent when the run was stopped before training began (during its preparation). */
+  training?: TrainResult;
+  /** The method's config as trained (defaults and preparation applied). */
+  methodConfig: Record<string, unknown>;
+  /** What the method's preparation found (the ISNets' tuned C1/C2), if it had one. */
+  prepared?: Record<string, unknown>;
   /** On the test splits, with the best validation checkpoint; absent when training was stopped. */
   evaluation?: EvaluationResult;
-  tuned?: Record<string, unknown>;
 }
 
 const RUN_FILE = 'run.json';
 const RESULTS_FILE = 'results.json';
 
-/** The method of a run on a fresh backbone (weights from the run's seed). */
-export function instantiate(spec: RunSpec, dataset: Dataset, methodConfig = spec.methodConfig, method = spec.method): Method {
+/** The models a context built, so that a run can release them. */
+export interface OwnedContext extends MethodContext {
+  dispose(): void;
+}
+
+/** The context a run's method is built from: the dataset's shape, the run's seed and backbone. */
+export function methodContext(spec: Pick<RunSpec, 'model' | 'modelOptions' | 'seed'>, shape: { inputShape: [number, number, number]; classes: number }): OwnedContext {
+  const models: LayersModel[] = [];
+  const build = () => buildBackbone(spec.model, { inputShape: shape.inputShape, classes: shape.classes, seed: spec.seed, ...spec.modelOptions });
+  const probe = build();
+  probe.model.dispose();
+  return {
+    ...shape,
+    seed: spec.seed,
+    supervisedLayers: probe.supervisedLayers,
+    backbone() {
+      const { model } = build();
+      models.push(model);
+      return model;
+    },
+    dispose() {
+      for (const model of models.splice(0)) model.dispose();
+    },
+  };
+}
+
+export function datasetShape(dataset: Dataset): { inputShape: [number, number, number]; classes: number } {
   const { height, width, channels } = dataset.imageSize;
-  const { model, supervisedLayers } = buildBackbone(spec.model, { inputShape: [height, width, channels], classes: dataset.classNames.length, seed: spec.seed, ...spec.modelOptions });
-  return createMethod(method, new LrpClassifier(model), { config: methodConfig, seed: spec.seed, supervisedLayers });
+  return { inputShape: [height, width, channels], classes: dataset.classNames.length };
+}
+
+/** The method of a run on a fresh backbone (weights from the run's seed). */
+export function instantiate(spec: RunSpec, context: MethodContext, methodConfig: Record<string, unknown> = spec.methodConfig): Method {
+  const definition = methodDefinition(spec.method);
+  return definition.create(parseMethodConfig(definition, methodConfig), context);
 }
 
 const validation = (batchSize: number) => async (method: Method, { dataset, split }: { dataset: Dataset; split: string }) => {
@@ -42,57 +85,116 @@ const validation = (batchSize: number) => async (method: Method, { dataset, spli
   return { metric: accuracy, details: { accuracy } };
 };
 
+/** What run.json holds besides the spec: the prepared config and what preparation found. */
+interface StoredRun {
+  spec: RunSpec;
+  prepared?: { config: Record<string, unknown>; report: Record<string, unknown> };
+}
+
 /**
- * Trains a method on a dataset into `outDir` (run.json, checkpoints/, results.json), with
- * optional C1/C2 tuning first, then evaluates the best checkpoint on every test split.
+ * Trains a method on a dataset folder into `outDir` (run.json, checkpoints/, results.json):
+ * the method's preparation first (e.g. C1/C2 tuning) if it has one, then training, then the
+ * best checkpoint on every test split.
  */
 export async function runTraining(input: RunSpecInput, datasetDir: string, outDir: string, options: RunOptions = {}): Promise<RunOutcome> {
+  // A bad method or config fails before the dataset is read.
+  const spec = RunSpec.parse(input);
+  const definition = methodDefinition(spec.method);
+  parseMethodConfig(definition, spec.methodConfig);
+  const dataset = await openDataset(datasetDir);
+  const outcome = await trainAndEvaluate(input, dataset, outDir, options);
+  if (outcome.evaluation) {
+    const { spec, methodConfig, prepared, training, evaluation } = outcome;
+    await writeFileAtomic(join(outDir, RESULTS_FILE), JSON.stringify({ spec, methodConfig, prepared, training: summary(training!), evaluation }, null, 2));
+  }
+  return outcome;
+}
+
+/** runTraining on an opened dataset; writes run.json and the checkpoints, returns the evaluation. */
+export async function trainAndEvaluate(input: RunSpecInput, dataset: OpenedDataset, outDir: string, options: RunOptions = {}): Promise<RunOutcome> {
   const log = options.log ?? (() => {});
   let spec = RunSpec.parse(input);
-  const dataset = await openDataset(datasetDir);
+  const definition = methodDefinition(spec.method);
+  let methodConfig = parseMethodConfig(definition, spec.methodConfig);
   await mkdir(outDir, { recursive: true });
-  let tuned: Record<string, unknown> | undefined;
   const previous = options.resume && existsSync(join(outDir, RUN_FILE)) ? await readRun(outDir) : undefined;
   if (options.resume && !previous) log(`nothing to resume in ${outDir}: starting a new run`);
   if (previous) {
     spec = previous.spec;
-    tuned = previous.tuned;
     log(`resuming ${spec.method} from ${outDir}`);
-  } else if (spec.tuneEpochs > 0) {
-    tuned = await tuneTargets(spec, dataset, join(outDir, 'tune'), log, options.signal);
-    spec = { ...spec, methodConfig: tuned };
   }
-  await writeFileAtomic(join(outDir, RUN_FILE), JSON.stringify({ spec, tuned, dataset: { dir: datasetDir, fingerprint: dataset.fingerprint } }, null, 2));
+  const context = methodContext(spec, datasetShape(dataset));
+  try {
+    let prepared = previous?.prepared;
+    if (!prepared && definition.prepare) {
+      const preparation = await definition.prepare(methodConfig, preparationContext(spec, dataset, context, join(outDir, 'prepare'), log, options.signal));
+      if (options.signal?.aborted) return { spec, methodConfig };
+      if (preparation) prepared = { config: preparation.config as Record<string, unknown>, report: preparation.report };
+    }
+    if (prepared) methodConfig = prepared.config;
+    await writeFileAtomic(join(outDir, RUN_FILE), JSON.stringify({ spec, prepared, dataset: { dir: dataset.dir, fingerprint: dataset.fingerprint } }, null, 2));
 
-  const method = instantiate(spec, dataset);
-  if (method.needsMasks) requireMasks(dataset, [(spec.train['trainSplit'] as string | undefined) ?? 'train']);
-  const checkpointDir = join(outDir, 'checkpoints');
-  const resumeFrom = previous ? checkpointPaths(checkpointDir).last : undefined;
-  const training = await train({
-    method,
-    dataset,
-    config: { seed: spec.seed, ...spec.train, checkpointDir },
-    resumeFrom,
-    validate: validation(spec.evaluation.batchSize),
-    log: (event) => log(formatProgress(event)),
-    signal: options.signal,
-  });
-  if (!training.completed) return { spec, training, tuned };
-
-  await loadCheckpoint(checkpointPaths(checkpointDir).best, method);
-  const evaluation = await evaluateSplits(method, dataset, spec, log);
-  await writeFileAtomic(join(outDir, RESULTS_FILE), JSON.stringify({ spec, tuned, training: summary(training), evaluation }, null, 2));
-  return { spec, training, evaluation, tuned };
+    const method = definition.create(methodConfig, context);
+    if (method.needsMasks) requireMasks(dataset, [(spec.train['trainSplit'] as string | undefined) ?? 'train']);
+    const checkpointDir = join(outDir, 'checkpoints');
+    const resumeFrom = previous && existsSync(join(checkpointPaths(checkpointDir).last, 'checkpoint.json')) ? checkpointPaths(checkpointDir).last : undefined;
+    const training = await train({
+      method,
+      dataset,
+      config: { seed: spec.seed, ...spec.train, checkpointDir },
+      resumeFrom,
+      validate: validation(spec.evaluation.batchSize),
+      log: (event) => log(formatProgress(event)),
+      signal: options.signal,
+    });
+    const outcome: RunOutcome = { spec, training, methodConfig: method.config, prepared: prepared?.report };
+    if (!training.completed) return outcome;
+    await loadCheckpoint(checkpointPaths(checkpointDir).best, method);
+    return { ...outcome, evaluation: await evaluateSplits(method, dataset, spec, log) };
+  } finally {
+    context.dispose();
+  }
 }
 
-function summary(training: TrainResult) {
+function preparationContext(spec: RunSpec, dataset: Dataset, context: MethodContext, dir: string, log: (m: string) => void, signal?: AbortSignal): PreparationContext {
+  const trainConfig = (checkpointDir: string) => ({ seed: spec.seed, ...spec.train, checkpointDir });
+  return {
+    ...context,
+    backbone: () => context.backbone(),
+    dataset,
+    dir,
+    log,
+    signal,
+    async trainPlainClassifier(epochs, name) {
+      const checkpointDir = join(dir, name);
+      const plain = methodDefinition('standard').create({}, context);
+      const last = checkpointPaths(checkpointDir).last;
+      const result = await train({
+        method: plain,
+        dataset,
+        config: { ...trainConfig(checkpointDir), epochs },
+        resumeFrom: existsSync(join(last, 'checkpoint.json')) ? last : undefined,
+        validate: validation(spec.evaluation.batchSize),
+        log: (event) => log(`[${name}] ${formatProgress(event)}`),
+        signal,
+      });
+      return result.completed ? plain.stateVariables : undefined;
+    },
+    *trainingBatches() {
+      const data = trainingData(dataset, parseTrainConfig(trainConfig(dir)));
+      for (let batchIndex = 0; batchIndex < data.batches; batchIndex++) yield data.iterator.batch(0, batchIndex);
+    },
+  };
+}
+
+export function summary(training: TrainResult) {
   const { epochs, bestMetric, bestEpoch, seconds, steps, trainImages } = training;
   return { epochs, bestMetric, bestEpoch, seconds, steps, trainImages };
 }
 
 /** The test splits of a dataset: every split but train and validation, unless listed. */
-function testSplits(dataset: Dataset, spec: RunSpec): string[] {
-  return spec.evaluation.splits ?? Object.keys(dataset.splits).filter((s) => s !== 'train' && s !== 'validation');
+export function testSplits(dataset: Dataset, splits?: readonly string[]): string[] {
+  return splits ? [...splits] : Object.keys(dataset.splits).filter((s) => s !== 'train' && s !== 'validation');
 }
 
 async function evaluateSplits(method: Method, dataset: Dataset, spec: RunSpec, log: (m: string) => void): Promise<EvaluationResult> {
@@ -101,7 +203,7 @@ async function evaluateSplits(method: Method, dataset: Dataset, spec: RunSpec, l
     const match = /batch (\d+)\/(\d+)/.exec(message);
     if (!match || Number(match[1]) % 10 === 0 || match[1] === match[2]) log(`evaluating ${message}`);
   };
-  return evaluateMethod(method, dataset, testSplits(dataset, spec), { batchSize: spec.evaluation.batchSize, heatmaps: spec.evaluation.heatmaps, log: sparse });
+  return evaluateMethod(method, dataset, testSplits(dataset, spec.evaluation.splits), { batchSize: spec.evaluation.batchSize, heatmaps: spec.evaluation.heatmaps, log: sparse });
 }
 
 /** A run directory that cannot be read: names the file and the problem. */
@@ -109,9 +211,9 @@ export class RunError extends Error {
   override name = 'RunError';
 }
 
-export async function readRun(outDir: string): Promise<{ spec: RunSpec; tuned?: Record<string, unknown> }> {
+export async function readRun(outDir: string): Promise<StoredRun> {
   const file = join(outDir, RUN_FILE);
-  let stored: { spec?: unknown; tuned?: Record<string, unknown> };
+  let stored: { spec?: unknown; prepared?: StoredRun['prepared'] };
   try {
     stored = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
@@ -119,59 +221,20 @@ export async function readRun(outDir: string): Promise<{ spec: RunSpec; tuned?: 
     throw new RunError(`${file}: ${missing ? "missing: not a run directory of 'isnet-bench train'" : `cannot read as JSON: ${(error as Error).message}`}`);
   }
   const spec = RunSpec.safeParse(stored.spec);
-  if (!spec.success) throw new RunError(`${file}: field 'spec.${spec.error.issues[0]!.path.join('.')}': ${spec.error.issues[0]!.message}`);
-  return { spec: spec.data, tuned: stored.tuned };
+  if (!spec.success) throw new RunError(`${file}: spec: ${describeIssues(spec.error.issues)}`);
+  return { spec: spec.data, prepared: stored.prepared };
 }
 
 /** Evaluates a finished run's best checkpoint (or `checkpoint`) on a dataset's test splits. */
 export async function evaluateRun(outDir: string, datasetDir: string, options: { checkpoint?: 'best' | 'last'; log?: (m: string) => void } = {}): Promise<EvaluationResult> {
-  const { spec } = await readRun(outDir);
+  const { spec, prepared } = await readRun(outDir);
   const dataset = await openDataset(datasetDir);
-  const method = instantiate(spec, dataset);
-  await loadCheckpoint(checkpointPaths(join(outDir, 'checkpoints'))[options.checkpoint ?? 'best'], method);
-  return evaluateSplits(method, dataset, spec, options.log ?? (() => {}));
-}
-
-/**
- * C1/C2 tuning (spec 4): train the plain classifier for a few epochs, record over one epoch
- * the total |H| of each heatmap the method will optimise, and set C1 = max(mu/5, mu - 3 sigma),
- * C2 = min(25 C1, mu + 3 sigma) for the input heatmap and each supervised layer.
- */
-async function tuneTargets(spec: RunSpec, dataset: Dataset, dir: string, log: (m: string) => void, signal?: AbortSignal): Promise<Record<string, unknown>> {
-  log(`tuning C1/C2: ${spec.tuneEpochs} epochs of the standard classifier`);
-  const plain = instantiate(spec, dataset, {}, 'standard');
-  await train({
-    method: plain,
-    dataset,
-    config: { seed: spec.seed, ...spec.train, epochs: spec.tuneEpochs, checkpointDir: dir },
-    validate: validation(spec.evaluation.batchSize),
-    log: (event) => log(`[tune] ${formatProgress(event)}`),
-    signal,
-  });
-  // The ISNet method on the plainly trained weights gives the heatmaps to measure.
-  const probe = instantiate(spec, dataset);
-  for (const [name, variable] of Object.entries(plain.stateVariables)) probe.stateVariables[name]!.assign(variable);
-  if (!probe.tuningHeatmaps) throw new Error(`method '${spec.method}' has no tuning heatmaps: give C1 and C2 instead of tuning`);
-  // One epoch of the run's own training images (its subset and batch cap included).
-  const data = trainingData(dataset, parseTrainConfig({ seed: spec.seed, ...spec.train, checkpointDir: dir }));
-  const stats: HeatmapSumStats[] = [];
-  let index = 0;
-  for (const batch of data.iterator.epoch(0)) {
-    if (index >= data.batches) {
-      batch.dispose();
-      break;
-    }
-    const batchIndex = index++;
-    const maps = tf.tidy(() => probe.tuningHeatmaps!(batch, { epoch: 0, batchIndex }));
-    for (const [i, map] of maps.entries()) await (stats[i] ??= new HeatmapSumStats()).add(map as tf.Tensor5D);
-    tf.dispose(maps);
-    batch.dispose();
-    if (index % 20 === 0) log(`[tune] heatmap statistics: batch ${index}/${data.batches}`);
+  const context = methodContext(spec, datasetShape(dataset));
+  try {
+    const method = instantiate(spec, context, prepared?.config ?? spec.methodConfig);
+    await loadCheckpoint(checkpointPaths(join(outDir, 'checkpoints'))[options.checkpoint ?? 'best'], method);
+    return await evaluateSplits(method, dataset, spec, options.log ?? (() => {}));
+  } finally {
+    context.dispose();
   }
-  const [input, ...hidden] = stats.map((s) => s.tuned());
-  log(`tuned C1 ${input!.C1.toPrecision(4)}, C2 ${input!.C2.toPrecision(4)} (mu ${input!.mu.toPrecision(4)}, sigma ${input!.sigma.toPrecision(4)})`);
-  const config = structuredClone(spec.methodConfig) as Record<string, Record<string, unknown>>;
-  config['loss'] = { ...config['loss'], C1: input!.C1, C2: input!.C2 };
-  if (hidden.length) config['deepSupervision'] = { ...config['deepSupervision'], targets: hidden.map(({ C1, C2 }) => ({ C1, C2 })) };
-  return config;
 }

@@ -3,10 +3,10 @@ import type { Tensor4D } from '@tensorflow/tfjs';
 import { Bench } from 'tinybench';
 import type { Batch } from '@isnet-bench/data';
 import { seededRandom, uniform } from '@isnet-bench/engine';
-import { LrpClassifier } from '@isnet-bench/lrp';
-import { buildBackbone, type BackboneName } from '@isnet-bench/models';
+import type { BackboneName } from '@isnet-bench/models';
 import { createOptimizer, methodGradients, optimizerConfigSchema } from '@isnet-bench/training';
-import { createMethod } from './methods.js';
+import { methodDefinition, parseMethodConfig } from './methods.js';
+import { methodContext } from './run.js';
 
 export interface StepTimeOptions {
   methods: string[];
@@ -57,8 +57,9 @@ function syntheticBatch(size: number, [h, w, c]: [number, number, number], class
 }
 
 async function medianStepMs(method: string, classes: number, options: StepTimeOptions): Promise<number> {
-  const { model, supervisedLayers } = buildBackbone(options.model, { inputShape: options.inputShape, classes, seed: 1, ...options.modelOptions });
-  const instance = createMethod(method, new LrpClassifier(model), { supervisedLayers, seed: 1 });
+  const context = methodContext({ model: options.model, modelOptions: options.modelOptions ?? {}, seed: 1 }, { inputShape: options.inputShape, classes });
+  const definition = methodDefinition(method);
+  const instance = definition.create(parseMethodConfig(definition, {}), context);
   const batch = syntheticBatch(options.batch, options.inputShape, classes);
   const optimizer = createOptimizer(optimizerConfigSchema.parse({ kind: 'sgd', lr: 1e-3, momentum: 0 }), Object.fromEntries(instance.trainableVariables.map((v) => [v.name, v])));
   // What a training step does: loss and gradients (accumulated where the method does so),
@@ -75,7 +76,7 @@ async function medianStepMs(method: string, classes: number, options: StepTimeOp
   await bench.run();
   batch.dispose();
   optimizer.dispose();
-  model.dispose();
+  context.dispose();
   const latency = (bench.tasks[0]!.result as { latency?: { p50?: number } } | undefined)?.latency?.p50;
   if (latency === undefined) throw new Error(`no timing for ${method} at C=${classes}: ${String((bench.tasks[0]!.result as { error?: unknown })?.error ?? 'unknown error')}`);
   return latency;

@@ -9,6 +9,7 @@ export { heatmapLoss, type HeatmapLoss, type HeatmapLossParams } from './heatmap
 export { deepSupervisionLoss, downsampleMask } from './deep-supervision.js';
 export { isnetLoss, type IsnetLoss, type IsnetLossInput } from './isnet-loss.js';
 export { HeatmapSumStats, type TunedTargets } from './tuning.js';
+export { TuneEpochs, tuneTargets, type TunableConfig } from './tune-targets.js';
 export { MaskError, validateMasks } from './masks.js';
 export { IsnetLossParams, IsnetParamsError, parseIsnetLossParams, type IsnetLossParamsInput } from './params.js';
 export { LrpSettings } from './lrp-settings.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsnetLossParams, LrpSettings } from '@isnet-bench/isnet-core';
+import { IsnetLossParams, LrpSettings, TuneEpochs } from '@isnet-bench/isnet-core';
 
 const Targets = z.strictObject({ C1: z.number().gt(0), C2: z.number().gt(0) }).refine((t) => t.C2 > t.C1, { message: 'C2 must be greater than C1' });
 
@@ -18,17 +18,22 @@ export const DeepSupervision = z.strictObject({
  */
 const FasterLossParams = IsnetLossParams.default(IsnetLossParams.parse({ foreground: 'hybrid' }));
 
-export const FasterIsnetConfig = z
-  .strictObject({
-    loss: z.preprocess((loss) => (loss && typeof loss === 'object' && !('foreground' in loss) ? { ...loss, foreground: 'hybrid' } : loss), FasterLossParams),
-    lrp: LrpSettings.default(LrpSettings.parse({})),
-    /** Selective ISNet's explained class: 'lowest' as published; 'highest' and 'label' as options. */
-    explainedClass: z.enum(['lowest', 'highest', 'label']).default('lowest'),
-    deepSupervision: DeepSupervision.optional(),
-  })
-  .refine((c) => !c.deepSupervision?.targets || c.deepSupervision.targets.length === c.deepSupervision.layers.length, {
-    message: 'deepSupervision.targets needs one {C1, C2} per supervised layer',
-    path: ['deepSupervision', 'targets'],
-  });
+const fasterIsnetShape = {
+  loss: z.preprocess((loss) => (loss && typeof loss === 'object' && !('foreground' in loss) ? { ...loss, foreground: 'hybrid' } : loss), FasterLossParams),
+  lrp: LrpSettings.default(LrpSettings.parse({})),
+  deepSupervision: DeepSupervision.optional(),
+  tuneEpochs: TuneEpochs,
+};
+
+const targetsPerLayer = (c: { deepSupervision?: { layers: string[]; targets?: unknown[] } }) => !c.deepSupervision?.targets || c.deepSupervision.targets.length === c.deepSupervision.layers.length;
+const targetsPerLayerIssue = { message: 'deepSupervision.targets needs one {C1, C2} per supervised layer', path: ['deepSupervision', 'targets'] };
+
+/** Stochastic ISNet's and the Grad*Input ablation's config. */
+export const FasterIsnetConfig = z.strictObject(fasterIsnetShape).refine(targetsPerLayer, targetsPerLayerIssue);
 export type FasterIsnetConfig = z.output<typeof FasterIsnetConfig>;
 export type FasterIsnetConfigInput = z.input<typeof FasterIsnetConfig>;
+
+/** Selective ISNet's config: also the explained class, 'lowest' as published; 'highest' and 'label' as options. */
+export const SelectiveIsnetConfig = z.strictObject({ ...fasterIsnetShape, explainedClass: z.enum(['lowest', 'highest', 'label']).default('lowest') }).refine(targetsPerLayer, targetsPerLayerIssue);
+export type SelectiveIsnetConfig = z.output<typeof SelectiveIsnetConfig>;
+export type SelectiveIsnetConfigInput = z.input<typeof SelectiveIsnetConfig>;

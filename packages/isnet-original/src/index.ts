@@ -1,3 +1,4 @@
 import '@isnet-bench/engine';
 
 export { createOriginalIsnet, OriginalIsnetConfig, type OriginalIsnetConfigInput } from './original.js';
+export { originalDefinition } from './definition.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NamedTensorMap, Scalar, Tensor5D } from '@tensorflow/tfjs';
 import type { Batch } from '@isnet-bench/data';
-import { heatmapLoss, IsnetLossParams, isnetLoss, LrpSettings } from '@isnet-bench/isnet-core';
+import { heatmapLoss, IsnetLossParams, isnetLoss, LrpSettings, TuneEpochs } from '@isnet-bench/isnet-core';
 import { explainEveryClass, type LrpClassifier } from '@isnet-bench/lrp';
 import { lossGradients, type Method, type MethodGradients, type MethodLoss } from '@isnet-bench/training';
 import { z } from 'zod';
@@ -22,7 +22,9 @@ export const OriginalIsnetConfig = z.strictObject({
   classesPerPass: z.union([z.number().int().min(1), z.literal('auto')]).default('auto'),
   /** Within the wasm backend's 4 GiB heap with the network and its forward pass. */
   groupMemoryMB: z.number().positive().default(3072),
+  tuneEpochs: TuneEpochs,
 });
+export type OriginalIsnetConfig = z.output<typeof OriginalIsnetConfig>;
 export type OriginalIsnetConfigInput = z.input<typeof OriginalIsnetConfig>;
 
 /**

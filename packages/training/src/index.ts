@@ -1,5 +1,6 @@
 export type { Method, MethodGradients, MethodLoss } from './method.js';
-export { lossGradients, methodGradients } from './step.js';
+export { defineMethod, type MethodContext, type MethodDefinition, type PreparationContext, type Preparation } from './method-definition.js';
+export { createTrainingStep, lossGradients, methodGradients, type TrainingStep } from './step.js';
 export {
   trainConfigSchema,
   optimizerConfigSchema,

@@ -1,14 +1,12 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import type { Variable } from '@tensorflow/tfjs';
 import { getSplit, requireMasks, type Dataset } from '@isnet-bench/data';
 import { assignCheckpoint, checkCheckpoint, checkpointPaths, readCheckpoint, saveCheckpoint, type CheckpointMeta, type StoredCheckpoint } from './checkpoint.js';
 import { parseTrainConfig, TRAJECTORY_FIELDS, type TrainConfig, type TrainConfigInput } from './config.js';
 import { CheckpointError } from './errors.js';
 import type { Method } from './method.js';
-import { createOptimizer } from './optimizers.js';
 import { emptyProgress, recordStep, throughput, type EpochSummary, type ProgressEvent, type StepValues } from './progress.js';
 import { learningRate } from './schedule.js';
-import { trainStep, type StepContext } from './step.js';
+import { createTrainingStep, trainStep, type StepContext } from './step.js';
 import { trainingData, type TrainingData } from './train-data.js';
 
 /** The caller's validation of one epoch; `metric`: higher is better; `details`: JSON, kept in the epoch summary. */
@@ -72,8 +70,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const data = trainingData(dataset, config);
   if (method.needsMasks) requireMasks(data.dataset, [config.trainSplit]);
   getSplit(dataset, config.validationSplit); // a misspelt split fails now, not after the first epoch
-  const variables = trainableByName(method);
-  const optimizer = createOptimizer(config.optimizer, variables);
+  const stepper = createTrainingStep(method, config);
+  const { optimizer } = stepper.context;
   try {
     let state: RunState = { position: { epoch: 0, batchIndex: 0, step: 0 }, best: null, history: [], epochProgress: emptyProgress() };
     if (options.resumeFrom !== undefined) {
@@ -84,9 +82,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const { position, best, history, epochProgress } = stored.meta;
       state = { position, best, history, epochProgress };
     }
-    const stableNames = new Map(Object.entries(variables).map(([name, variable]) => [variable.name, name]));
-    const context: StepContext = { method, optimizer, stableNames, gradientClipNorm: config.gradientClipNorm, explodeThreshold: config.explodeThreshold };
-    const run = new TrainingRun(options, config, data, context, state);
+    const run = new TrainingRun(options, config, data, stepper.context, state);
     const completed = await run.run();
     const { position, best, history } = state;
     return {
@@ -101,20 +97,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       config,
     };
   } finally {
-    optimizer.dispose();
+    stepper.dispose();
   }
-}
-
-/** The trainable variables by their stable (checkpoint) names, which only `stateVariables` gives. */
-function trainableByName(method: Method): Record<string, Variable> {
-  const nameOf = new Map(Object.entries(method.stateVariables).map(([name, variable]) => [variable, name]));
-  return Object.fromEntries(
-    method.trainableVariables.map((variable) => {
-      const name = nameOf.get(variable);
-      if (name === undefined) throw new TypeError(`method '${method.name}': trainable variable ${variable.name} is missing from stateVariables, so it could not be checkpointed`);
-      return [name, variable];
-    }),
-  );
 }
 
 /** Resuming is only exact with the same method config, trajectory options and training images. */

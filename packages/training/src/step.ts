@@ -4,7 +4,8 @@ import type { Batch } from '@isnet-bench/data';
 import { clipFactor, globalNorm } from './clip.js';
 import { TrainingDivergedError, type StepPosition } from './errors.js';
 import type { Method, MethodGradients, MethodLoss } from './method.js';
-import type { Optimizer } from './optimizers.js';
+import type { TrainConfig } from './config.js';
+import { createOptimizer, type Optimizer } from './optimizers.js';
 import type { StepValues } from './progress.js';
 
 export interface StepContext {
@@ -47,6 +48,36 @@ export function trainStep(context: StepContext, batch: Batch, position: StepPosi
   } finally {
     tf.dispose([value, ...Object.values(parts), ...Object.values(grads)]);
   }
+}
+
+
+/** The loop's step for a method and config, with its own optimiser; also what epoch timing runs. */
+export interface TrainingStep {
+  readonly context: StepContext;
+  /** One step on `batch` at learning rate `lr`; see trainStep. */
+  run(batch: Batch, position: StepPosition, lr: number): StepValues;
+  /** Releases the optimiser's state. */
+  dispose(): void;
+}
+
+export function createTrainingStep(method: Method, config: Pick<TrainConfig, 'optimizer' | 'gradientClipNorm' | 'explodeThreshold'>): TrainingStep {
+  const variables = trainableByName(method);
+  const optimizer = createOptimizer(config.optimizer, variables);
+  const stableNames = new Map(Object.entries(variables).map(([name, variable]) => [variable.name, name]));
+  const context: StepContext = { method, optimizer, stableNames, gradientClipNorm: config.gradientClipNorm, explodeThreshold: config.explodeThreshold };
+  return { context, run: (batch, position, lr) => trainStep(context, batch, position, lr), dispose: () => optimizer.dispose() };
+}
+
+/** The trainable variables by their stable (checkpoint) names, which only `stateVariables` gives. */
+function trainableByName(method: Method): Record<string, Variable> {
+  const nameOf = new Map(Object.entries(method.stateVariables).map(([name, variable]) => [variable, name]));
+  return Object.fromEntries(
+    method.trainableVariables.map((variable) => {
+      const name = nameOf.get(variable);
+      if (name === undefined) throw new TypeError(`method '${method.name}': trainable variable ${variable.name} is missing from stateVariables, so it could not be checkpointed`);
+      return [name, variable];
+    }),
+  );
 }
 
 /**

@@ -5,9 +5,10 @@ import { data } from './data.js';
 import { doctor } from './doctor.js';
 import { evaluateCommand } from './evaluate.js';
 import { gradcheck } from './gradcheck.js';
+import { methods } from './methods.js';
 import { trainCommand } from './train.js';
 
 export type { Command } from './command.js';
 
 /** Every subcommand, in the order `isnet-bench --help` lists them. */
-export const COMMANDS: Command[] = [doctor, gradcheck, conformance, data, trainCommand, evaluateCommand, bench];
+export const COMMANDS: Command[] = [doctor, gradcheck, conformance, data, methods, trainCommand, evaluateCommand, bench];

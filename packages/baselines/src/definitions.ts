@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { LrpClassifier } from '@isnet-bench/lrp';
+import { defineMethod } from '@isnet-bench/training';
+import { createStandardClassifier } from './standard.js';
+
+export const standardDefinition = defineMethod({
+  name: 'standard',
+  description: 'standard classifier: cross-entropy only (learns whatever shortcut the data offers)',
+  paper: 'the reference every method is measured against: the backbone trained by cross-entropy alone',
+  needsMasks: false,
+  config: z.strictObject({}),
+  create: (_config, context) => createStandardClassifier(new LrpClassifier(context.backbone())),
+});

@@ -1,0 +1,26 @@
+import { parseArgs } from 'node:util';
+import { describeMethods } from '@isnet-bench/harness';
+import { table } from '../io.js';
+import type { Command } from './command.js';
+
+export const methods: Command = {
+  name: 'methods',
+  summary: 'list the methods: what each is, its paper, whether it needs masks, its config defaults',
+  usage: `isnet-bench methods [--json]
+
+  --json   {"methods": [{"name", "description", "paper", "needsMasks", "defaults"}]}
+A method's config keys are those of its defaults; give them with train --set key=value or in a
+suite's "config".`,
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+    const list = describeMethods();
+    if (values.json) {
+      io.out(JSON.stringify({ methods: list }, null, 2));
+      return 0;
+    }
+    io.out(table([['method', 'masks', 'description'], ...list.map((m) => [m.name, m.needsMasks ? 'yes' : 'no', m.description])]));
+    io.out('');
+    for (const m of list) io.out(`${m.name}: ${m.paper}\n  defaults ${JSON.stringify(m.defaults)}`);
+    return 0;
+  },
+};
