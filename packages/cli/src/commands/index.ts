@@ -6,9 +6,11 @@ import { doctor } from './doctor.js';
 import { evaluateCommand } from './evaluate.js';
 import { gradcheck } from './gradcheck.js';
 import { methods } from './methods.js';
+import { run } from './run.js';
+import { schema } from './schema.js';
 import { trainCommand } from './train.js';
 
 export type { Command } from './command.js';
 
 /** Every subcommand, in the order `isnet-bench --help` lists them. */
-export const COMMANDS: Command[] = [doctor, gradcheck, conformance, data, methods, trainCommand, evaluateCommand, bench];
+export const COMMANDS: Command[] = [run, methods, schema, data, trainCommand, evaluateCommand, bench, doctor, gradcheck, conformance];

@@ -1,0 +1,119 @@
+import { parseTrainConfig, type TrainConfig } from '@isnet-bench/training';
+import type { BackboneName } from '@isnet-bench/models';
+import { shortHash } from './dataset-cache.js';
+import type { Suite } from './suite.js';
+
+/** What a cell's dataset contributes to its identity: the suite's name for it and its content. */
+export interface CellDataset {
+  readonly name: string;
+  readonly fingerprint: string;
+}
+
+interface CellBase {
+  /** A hash of everything below but the label: the same spec on the same data is the same cell. */
+  readonly id: string;
+  readonly method: string;
+  /** The name results show for the method entry. */
+  readonly label: string;
+  readonly methodConfig: Record<string, unknown>;
+  readonly backbone: BackboneName;
+  readonly backboneOptions: Record<string, unknown>;
+  readonly seed: number;
+  readonly dataset: CellDataset;
+}
+
+/** Train on a dataset, keep the best validation checkpoint, test it. */
+export interface AccuracyCell extends CellBase {
+  readonly kind: 'accuracy';
+  /** The training loop's options with defaults (checkpointDir aside). */
+  readonly train: Omit<TrainConfig, 'checkpointDir'>;
+  readonly evaluation: { batchSize: number; splits?: string[]; heatmaps: boolean };
+}
+
+/** Time training epochs at a class count (timing only: the labels are mapped onto `classes`). */
+export interface EpochTimeCell extends CellBase {
+  readonly kind: 'epoch-time';
+  readonly classes: number;
+  readonly timing: NonNullable<Suite['timing']>;
+}
+
+export type Cell = AccuracyCell | EpochTimeCell;
+
+const withoutCheckpointDir = (config: TrainConfig): Omit<TrainConfig, 'checkpointDir'> => {
+  const { checkpointDir: _, ...rest } = config;
+  return rest;
+};
+
+function cellId(cell: Omit<Cell, 'id' | 'label'>): string {
+  return shortHash(cell);
+}
+
+/**
+ * The suite's cells in run order: accuracy cells (dataset x backbone x method x seed), then
+ * epoch-time cells (backbone x method x class count; the standard classifier is timed at every
+ * class count too, as every method's reference).
+ */
+export function expandCells(suite: Suite, datasets: Readonly<Record<string, CellDataset>>): Cell[] {
+  const cells: Cell[] = [];
+  if (suite.accuracy) {
+    // Parsed with each cell's seed: the loop's defaults are part of the identity.
+    const { train, evaluation } = suite.accuracy;
+    for (const name of suite.accuracy.datasets) {
+      for (const backbone of suite.backbones) {
+        for (const entry of suite.methods) {
+          for (const seed of suite.seeds) {
+            const spec = {
+              kind: 'accuracy' as const,
+              method: entry.method,
+              methodConfig: entry.config,
+              backbone: backbone.name,
+              backboneOptions: backbone.options,
+              seed,
+              dataset: datasets[name]!,
+              train: withoutCheckpointDir(parseTrainConfig({ ...train, seed, checkpointDir: '-' })),
+              evaluation,
+            };
+            cells.push({ id: cellId(spec), label: entry.label, ...spec });
+          }
+        }
+      }
+    }
+  }
+  if (suite.timing) {
+    const timing = suite.timing;
+    const entries = suite.methods.some((m) => m.method === 'standard' && Object.keys(m.config).length === 0)
+      ? suite.methods
+      : [{ method: 'standard', label: 'standard', config: {} }, ...suite.methods];
+    for (const backbone of suite.backbones) {
+      for (const entry of entries) {
+        for (const classes of timing.classes) {
+          const spec = {
+            kind: 'epoch-time' as const,
+            method: entry.method,
+            methodConfig: entry.config,
+            backbone: backbone.name,
+            backboneOptions: backbone.options,
+            seed: suite.seeds[0]!,
+            dataset: datasets[timing.dataset]!,
+            classes,
+            timing,
+          };
+          cells.push({ id: cellId(spec), label: entry.label, ...spec });
+        }
+      }
+    }
+  }
+  const seen = new Map<string, Cell>();
+  for (const cell of cells) {
+    const twin = seen.get(cell.id);
+    if (twin) throw new Error(`${suite.file}: methods '${twin.label}' and '${cell.label}' define the same ${cell.kind} cell (same method, config, backbone, seed and data)`);
+    seen.set(cell.id, cell);
+  }
+  return cells;
+}
+
+/** One line naming a cell for progress output. */
+export function describeCell(cell: Cell): string {
+  const where = `${cell.label} on ${cell.backbone}${Object.keys(cell.backboneOptions).length ? JSON.stringify(cell.backboneOptions) : ''}`;
+  return cell.kind === 'accuracy' ? `${where}, ${cell.dataset.name}, seed ${cell.seed}` : `${where}, epoch time at C=${cell.classes}`;
+}

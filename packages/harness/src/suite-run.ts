@@ -1,0 +1,220 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { requireMasks, writeFileAtomic, type OpenedDataset } from '@isnet-bench/data';
+import type { EngineReport } from '@isnet-bench/engine';
+import { describeCell, expandCells, type AccuracyCell, type Cell, type CellDataset, type EpochTimeCell } from './cells.js';
+import { defaultDataCache, openSuiteDataset } from './dataset-cache.js';
+import { measureEpochTimes } from './epoch-time.js';
+import { methodDefinition } from './methods.js';
+import { environment, RESULT_FORMAT, RESULT_VERSION, resultsCsv, resultsJsonl, spread, type CellRecord } from './record.js';
+import { trainAndEvaluate } from './run.js';
+import { SuiteError, type Suite } from './suite.js';
+
+export interface SuiteRunOptions {
+  /** The results folder: cells/<id>/ (checkpoints, record.json), results.jsonl, results.csv. */
+  readonly out: string;
+  /** Where built datasets are cached (default: defaultDataCache()). */
+  readonly dataCache?: string;
+  /** The engine the cells run on (recorded with every result). */
+  readonly engine: EngineReport;
+  readonly log?: (message: string) => void;
+  /** Abort to stop after the current training step (with a checkpoint) or timing round. */
+  readonly signal?: AbortSignal;
+  /** Only plan: build the datasets, list the cells and the finished ones' records, run nothing. */
+  readonly plan?: boolean;
+}
+
+export interface SuiteRunResult {
+  /** False when the signal stopped the run; the same command continues it. */
+  readonly completed: boolean;
+  readonly cells: readonly Cell[];
+  /** The records of the finished cells, in cell order. */
+  readonly records: readonly CellRecord[];
+}
+
+const RECORD_FILE = 'record.json';
+
+/** The files of a results folder. */
+export function resultPaths(out: string) {
+  return { jsonl: join(out, 'results.jsonl'), csv: join(out, 'results.csv'), suite: join(out, 'suite.json'), cell: (id: string) => join(out, 'cells', id) };
+}
+
+/**
+ * Runs a suite into a results folder. Every finished cell's record is kept in its own folder
+ * and the results files are rewritten from them after each cell, so a run killed at any
+ * moment and started again redoes no finished cell, resumes a cell in training from its last
+ * checkpoint, and ends with the same records (wall-clock times aside).
+ */
+export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<SuiteRunResult> {
+  const log = options.log ?? (() => {});
+  const paths = resultPaths(options.out);
+  await mkdir(join(options.out, 'cells'), { recursive: true });
+  await writeFileAtomic(paths.suite, `${JSON.stringify(suite, null, 2)}\n`);
+
+  const cache = options.dataCache ?? defaultDataCache();
+  const datasets = new Map<string, OpenedDataset>();
+  for (const name of new Set([...(suite.accuracy?.datasets ?? []), ...(suite.timing ? [suite.timing.dataset] : [])])) {
+    datasets.set(name, await openSuiteDataset(suite.datasets[name]!, cache, log));
+  }
+  const identities = Object.fromEntries([...datasets].map(([name, d]): [string, CellDataset] => [name, { name, fingerprint: d.fingerprint }]));
+  const cells = expandCells(suite, identities);
+  for (const cell of cells) {
+    if (cell.kind === 'accuracy' && methodDefinition(cell.method).needsMasks) {
+      try {
+        requireMasks(datasets.get(cell.dataset.name)!, [cell.train.trainSplit]);
+      } catch (error) {
+        throw new SuiteError(`${suite.file}: method '${cell.label}' needs foreground masks, dataset '${cell.dataset.name}' lacks them: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  const records = new Map<string, CellRecord>();
+  for (const cell of cells) {
+    const record = await readRecord(join(paths.cell(cell.id), RECORD_FILE));
+    if (record) records.set(cell.id, record);
+  }
+  const pending = cells.filter((c) => !records.has(c.id));
+  if (options.plan) return { completed: pending.length === 0, cells, records: cells.flatMap((c) => records.get(c.id) ?? []) };
+  log(`suite '${suite.name}': ${cells.length} cells, ${cells.length - pending.length} done, ${pending.length} to run; results in ${options.out}`);
+  const progress = new Progress(cells.length, records.size, log);
+  const write = () => writeResults(options.out, cells, records);
+  const env = environment(options.engine);
+
+  for (const cell of pending.filter((c): c is AccuracyCell => c.kind === 'accuracy')) {
+    const at = `[${progress.next()}/${cells.length}] `;
+    log(`${at}${describeCell(cell)}`);
+    const started = new Date();
+    const dataset = datasets.get(cell.dataset.name)!;
+    const outcome = await trainAndEvaluate(
+      { method: cell.method, model: cell.backbone, modelOptions: cell.backboneOptions, methodConfig: cell.methodConfig, train: cell.train, seed: cell.seed, evaluation: cell.evaluation },
+      dataset,
+      paths.cell(cell.id),
+      { log: (m) => log(`${at}${m}`), signal: options.signal, resume: true },
+    );
+    if (!outcome.evaluation) return stopped(cells, records, write);
+    const training = outcome.training!;
+    const record: CellRecord = {
+      ...recordBase(suite, cell, dataset, env, started),
+      methodConfig: outcome.methodConfig,
+      train: cell.train,
+      prepared: outcome.prepared ?? null,
+      training: {
+        epochs: training.epochs.length,
+        bestEpoch: training.bestEpoch,
+        bestMetric: training.bestMetric,
+        steps: training.steps,
+        trainImages: training.trainImages,
+        epochSeconds: spread(training.epochs.map((e) => e.trainSeconds)),
+      },
+      evaluation: outcome.evaluation,
+    };
+    await finish(cell, record);
+  }
+
+  const timing = pending.filter((c): c is EpochTimeCell => c.kind === 'epoch-time');
+  // A backbone's cells are timed together (interleaved), the standard classifier's among them.
+  for (const backbone of new Set(timing.map((c) => JSON.stringify([c.backbone, c.backboneOptions])))) {
+    const group = cells.filter((c): c is EpochTimeCell => c.kind === 'epoch-time' && JSON.stringify([c.backbone, c.backboneOptions]) === backbone);
+    const at = `[${progress.next()}-${progress.skip(group.length - 1)}/${cells.length}] `;
+    log(`${at}epoch time on ${group[0]!.backbone}: ${group.length} cells (methods x class counts), ${group[0]!.timing.rounds} rounds`);
+    const dataset = datasets.get(group[0]!.dataset.name)!;
+    const started = new Date();
+    const times = await measureEpochTimes(group, dataset, { log: (m) => log(`${at}${m}`), signal: options.signal });
+    if (!times) return stopped(cells, records, write);
+    for (const cell of group) {
+      const definition = methodDefinition(cell.method);
+      const record: CellRecord = {
+        ...recordBase(suite, cell, dataset, env, started),
+        methodConfig: definition.config.parse(cell.methodConfig) as Record<string, unknown>,
+        epochTime: times.get(cell.id)!,
+      };
+      await finish(cell, record, false);
+    }
+    progress.done(0);
+  }
+  await write();
+  return { completed: true, cells, records: cells.map((c) => records.get(c.id)!) };
+
+  async function finish(cell: Cell, record: CellRecord, count = true) {
+    await mkdir(paths.cell(cell.id), { recursive: true });
+    await writeFileAtomic(join(paths.cell(cell.id), RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+    records.set(cell.id, record);
+    await write();
+    if (count) progress.done((Date.parse(record.finished) - Date.parse(record.started)) / 1000);
+  }
+}
+
+function recordBase(suite: Suite, cell: Cell, dataset: OpenedDataset, env: CellRecord['environment'], started: Date) {
+  return {
+    format: RESULT_FORMAT,
+    version: RESULT_VERSION,
+    id: cell.id,
+    suite: suite.name,
+    kind: cell.kind,
+    label: cell.label,
+    method: cell.method,
+    backbone: cell.backbone,
+    backboneOptions: cell.backboneOptions,
+    seed: cell.seed,
+    dataset: { name: cell.dataset.name, fingerprint: dataset.fingerprint, classes: cell.kind === 'epoch-time' ? cell.classes : dataset.classNames.length },
+    environment: env,
+    started: started.toISOString(),
+    finished: new Date().toISOString(),
+  } as const;
+}
+
+async function stopped(cells: readonly Cell[], records: Map<string, CellRecord>, write: () => Promise<void>): Promise<SuiteRunResult> {
+  await write();
+  return { completed: false, cells, records: cells.flatMap((c) => records.get(c.id) ?? []) };
+}
+
+async function writeResults(out: string, cells: readonly Cell[], records: Map<string, CellRecord>): Promise<void> {
+  const list = cells.flatMap((c) => records.get(c.id) ?? []);
+  const paths = resultPaths(out);
+  await writeFileAtomic(paths.jsonl, resultsJsonl(list));
+  await writeFileAtomic(paths.csv, resultsCsv(list));
+}
+
+/** A finished cell's record, or undefined when the cell has none (or one of another format version, to be redone). */
+async function readRecord(file: string): Promise<CellRecord | undefined> {
+  if (!existsSync(file)) return undefined;
+  const record = JSON.parse(await readFile(file, 'utf8')) as CellRecord;
+  return record.format === RESULT_FORMAT && record.version === RESULT_VERSION ? record : undefined;
+}
+
+/** Cells done, with an estimate of the time left from the cells finished in this run. */
+class Progress {
+  private readonly seconds: number[] = [];
+  private position: number;
+
+  constructor(
+    private readonly total: number,
+    private finished: number,
+    private readonly log: (message: string) => void,
+  ) {
+    this.position = finished;
+  }
+
+  next(): number {
+    return ++this.position;
+  }
+
+  skip(cells: number): number {
+    this.position += cells;
+    return this.position;
+  }
+
+  done(seconds: number): void {
+    this.finished = this.position;
+    if (seconds > 0) this.seconds.push(seconds);
+    const mean = this.seconds.reduce((a, b) => a + b, 0) / (this.seconds.length || 1);
+    const left = this.total - this.finished;
+    const eta = this.seconds.length && left ? `, about ${formatMinutes(mean * left)} left` : '';
+    this.log(`suite: ${this.finished}/${this.total} cells done (${Math.round((100 * this.finished) / this.total)}%)${eta}`);
+  }
+}
+
+function formatMinutes(seconds: number): string {
+  return seconds < 90 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
+}
