@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli.js';
 import type { CliIO } from './io.js';
@@ -59,7 +61,8 @@ describe('isnet-bench', () => {
 });
 
 describe('isnet-bench conformance', () => {
-  const fixtures = ['seq-0', 'bn-3'].map((f) => new URL(`../../../../shared/fixtures/conformance/${f}.json`, import.meta.url).pathname);
+  const dir = process.env.ISNET_FIXTURES ?? fileURLToPath(new URL('../../../fixtures/conformance/', import.meta.url));
+  const fixtures = ['seq-0', 'bn-3'].map((f) => join(dir, `${f}.json`));
 
   it('passes every case of the reference fixtures on wasm (json)', async () => {
     const io = capture();

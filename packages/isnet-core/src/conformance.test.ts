@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heatmapLoss, isnetLoss, parseIsnetLossParams } from './index.js';
 
-// The reference values of spec section 7, computed with the authors' PyTorch code in float32.
-const FIXTURE_DIR = process.env.ISNET_FIXTURES ?? fileURLToPath(new URL('../../../../shared/fixtures/conformance/', import.meta.url));
+// The reference values computed with the authors' PyTorch code in float32 (fixtures/README.md).
+const FIXTURE_DIR = process.env.ISNET_FIXTURES ?? fileURLToPath(new URL('../../../fixtures/conformance/', import.meta.url));
 
 interface Stored {
   shape: number[];
