@@ -4,3 +4,14 @@ export { softmaxRows, argmaxRows } from './probabilities.js';
 export { backgroundAttention, type BackgroundAttention } from './background-attention.js';
 export { evaluateMethod, type EvaluateOptions, type EvaluationResult, type SplitEvaluation } from './evaluate.js';
 export { evaluationRows, METRIC_COLUMNS, type EvaluationRow, type RowValue, type RunContext } from './rows.js';
+export {
+  shortcutDiagnostics,
+  formatShortcutDiagnostics,
+  type ShortcutDiagnostics,
+  type ShortcutDiagnosticsOptions,
+  type PairDiagnostics,
+  type LayerRoutes,
+  type ArtifactHeatmapShare,
+  type SplitPair,
+  type HeatmapQuantity,
+} from './shortcut-diagnostics.js';

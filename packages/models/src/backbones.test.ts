@@ -73,7 +73,8 @@ describe.each(CASES)('$label', ({ name, extra }) => {
       const { model, supervisedLayers } = build(name, options);
       const relus = spatialReluNodes(graphFromLayersModel(model));
       const lastPerResolution = [...new Map(relus.map((n) => [spatial(n.outputShape!), n.name])).values()];
-      expect(supervisedLayers).toEqual(lastPerResolution);
+      // The reference ResNet-18 supervises its four stages, not the stem's ReLU before the max pool.
+      expect(supervisedLayers).toEqual(name === 'resnet18-imagenet' ? lastPerResolution.filter((layer) => layer !== 'stem_relu') : lastPerResolution);
       expect(supervisedLayers.at(-1)).toBe(relus.at(-1)!.name);
     });
 
@@ -112,7 +113,7 @@ describe('buildBackbone options', () => {
 
   it('names the model after the backbone and lists every backbone once', () => {
     expect(build('resnet8', options).model.name).toBe('resnet8');
-    expect(BACKBONES.map((b) => b.name)).toEqual(['tiny', 'small', 'resnet8', 'resnet18', 'vgg11', 'densenet']);
+    expect(BACKBONES.map((b) => b.name)).toEqual(['tiny', 'small', 'resnet8', 'resnet18', 'resnet18-imagenet', 'vgg11', 'densenet']);
   });
 
   it('rejects unknown backbones, malformed options and options a backbone ignores', () => {

@@ -5,6 +5,7 @@ import type { BackboneGraph } from './blocks.js';
 import { densenet } from './densenet.js';
 import { backboneOptionsSchema, BackboneName, type BackboneOptions, type ParsedBackboneOptions } from './options.js';
 import { resnet18 } from './resnet18.js';
+import { resnet18Imagenet } from './resnet18-imagenet.js';
 import { resnet8 } from './resnet8.js';
 import { small } from './small.js';
 import { tiny } from './tiny.js';
@@ -24,6 +25,11 @@ const REGISTRY: Record<BackboneName, Entry> = {
   small: { description: 'four ReLU convs (32, 32 s2, 64, 64 s2), flatten, dense 128 ReLU, dense', options: [], build: small },
   resnet8: { description: 'ResNet-8: conv-BN-ReLU stem, one basic block per stage (16, 32 s2, 64 s2), GAP, dense', options: [], build: resnet8 },
   resnet18: { description: 'ResNet-18 for small images: 3x3 stem, no max pool, 4 stages x 2 basic blocks (w, 2w, 4w, 8w), GAP, dense', options: ['width'], build: resnet18 },
+  'resnet18-imagenet': {
+    description: "torchvision's ResNet-18 (the authors' reference): 7x7 s2 stem, 3x3 s2 max pool, 4 stages x 2 basic blocks (w, 2w, 4w, 8w), GAP, dense",
+    options: ['width'],
+    build: resnet18Imagenet,
+  },
   vgg11: { description: 'VGG-11 convs (with batch norm by default), pools skipped below 1x1, GAP, dense', options: ['width', 'batchNorm'], build: vgg11 },
   densenet: { description: 'compact DenseNet: growth 12, 3 dense blocks x 4 BN-ReLU-conv3x3, transitions, BN-ReLU, GAP, dense', options: [], build: densenet },
 };

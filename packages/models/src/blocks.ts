@@ -16,18 +16,20 @@ export interface ConvOptions {
   relu?: boolean;
   /** Off before a batch norm, whose beta makes a bias redundant. */
   useBias?: boolean;
+  /** 'same' (default) or 'valid' (after an explicit ZeroPadding2D). */
+  padding?: 'same' | 'valid';
 }
 
-/** A 'same'-padded convolution with a seeded He kernel and zero bias. */
+/** A convolution ('same'-padded unless told) with a seeded He kernel and zero bias. */
 export function conv(x: SymbolicTensor, seed: number, name: string, filters: number, options: ConvOptions = {}): SymbolicTensor {
-  const { kernelSize = 3, strides = 1, relu = false, useBias = true } = options;
+  const { kernelSize = 3, strides = 1, relu = false, useBias = true, padding = 'same' } = options;
   return apply(
     tf.layers.conv2d({
       name,
       filters,
       kernelSize,
       strides,
-      padding: 'same',
+      padding,
       activation: relu ? 'relu' : 'linear',
       useBias,
       kernelInitializer: reluKernel(seed, name),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const BackboneName = z.enum(['tiny', 'small', 'resnet8', 'resnet18', 'vgg11', 'densenet']);
+export const BackboneName = z.enum(['tiny', 'small', 'resnet8', 'resnet18', 'resnet18-imagenet', 'vgg11', 'densenet']);
 export type BackboneName = z.infer<typeof BackboneName>;
 
 const size = z.number().int().positive();
@@ -10,7 +10,7 @@ export const backboneOptionsSchema = z.strictObject({
   inputShape: z.tuple([size, size, size]).describe('[height, width, channels] of one image (channelsLast)'),
   classes: z.number().int().min(1).describe('number of logits'),
   seed: z.number().int().min(0).max(0xffffffff).default(1).describe('seed of every initializer; same seed, same weights'),
-  width: size.optional().describe('channels of the first stage (resnet18 and vgg11; default 64): smaller for tests and CPU'),
+  width: size.optional().describe('channels of the first stage (resnet18, resnet18-imagenet and vgg11; default 64): smaller for tests and CPU'),
   batchNorm: z.boolean().optional().describe('batch norm after every conv (vgg11; default true)'),
 });
 export type BackboneOptions = z.input<typeof backboneOptionsSchema>;
