@@ -153,7 +153,7 @@ export function parseSuite(input: unknown, file: string): Suite {
   const fail = (path: PropertyKey[], message: string) => {
     throw new SuiteError(`${file}: ${jsonPath(path)}: ${shown(valueAt(input, path))}: ${message}`);
   };
-  if (!suite.accuracy && !suite.timing) fail([], "give 'accuracy' (train and test), 'timing' (epoch time per class count) or both");
+  if (!suite.accuracy && !suite.timing) throw new SuiteError(`${file}: (top level): give "accuracy" (train and test), "timing" (epoch time per class count) or both`);
 
   const labels = new Set<string>();
   const methods = suite.methods.map((entry, i): SuiteMethod => {
