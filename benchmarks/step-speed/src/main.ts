@@ -23,7 +23,7 @@ network and batch.
   --methods  default selective,stochastic,original (the plain step is always measured)
   --steps    default 20 timed steps;  --warmup default 3
   --width    first-stage width of resnet18 and vgg11
-  --out      default reports/step-speed`;
+  --out      default reports/<today>-step-speed`;
 
 const options = {
   help: { type: 'boolean', short: 'h' },
@@ -34,7 +34,7 @@ const options = {
   steps: { type: 'string', default: '20' },
   warmup: { type: 'string', default: '3' },
   width: { type: 'string' },
-  out: { type: 'string', default: 'reports/step-speed' },
+  out: { type: 'string', default: `reports/${new Date().toISOString().slice(0, 10)}-step-speed` },
 } as const;
 
 // A bad option is reported in one line with the usage (exit 2).

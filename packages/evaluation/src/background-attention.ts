@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 
-/** Per-image background attention of a batch of heatmaps (specification section 5). */
+/** Per-image background attention of a batch of heatmaps (docs/protocol.md). */
 export interface BackgroundAttention {
   /**
    * sum |H| (1 - M) / sum |H|: 0 when all relevance is on the foreground, 1 when all is on the

@@ -77,7 +77,7 @@ export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<
   const pending = cells.filter((c) => !records.has(c.id));
   if (options.plan) return { completed: pending.length === 0, cells, records: cells.flatMap((c) => records.get(c.id) ?? []) };
   log(`suite '${suite.name}': ${cells.length} cells, ${cells.length - pending.length} done, ${pending.length} to run; results in ${options.out}`);
-  const progress = new Progress(cells.length, records.size, log);
+  const progress = new Progress(cells.length, () => cells.filter((c) => c.kind === 'accuracy' && !records.has(c.id)).length, log, records.size);
   const write = () => writeResults(options.out, cells, records);
   const env = environment(options.engine);
 
@@ -90,7 +90,7 @@ export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<
       { method: cell.method, model: cell.backbone, modelOptions: cell.backboneOptions, methodConfig: cell.methodConfig, train: cell.train, seed: cell.seed, evaluation: cell.evaluation },
       dataset,
       paths.cell(cell.id),
-      { log: (m) => log(`${at}${m}`), signal: options.signal, resume: true },
+      { log: (m) => log(`${at}${m}`), signal: options.signal, resume: existsSync(join(paths.cell(cell.id), 'run.json')) },
     );
     if (!outcome.evaluation) return stopped(cells, records, write);
     const training = outcome.training!;
@@ -131,7 +131,7 @@ export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<
       };
       await finish(cell, record, false);
     }
-    progress.done(0);
+    progress.done();
   }
   await write();
   return { completed: true, cells, records: cells.map((c) => records.get(c.id)!) };
@@ -183,15 +183,16 @@ async function readRecord(file: string): Promise<CellRecord | undefined> {
   return record.format === RESULT_FORMAT && record.version === RESULT_VERSION ? record : undefined;
 }
 
-/** Cells done, with an estimate of the time left from the cells finished in this run. */
+/** Cells done, with an estimate of the training time left from the accuracy cells finished in this run. */
 class Progress {
   private readonly seconds: number[] = [];
   private position: number;
 
   constructor(
     private readonly total: number,
-    private finished: number,
+    private readonly trainingLeft: () => number,
     private readonly log: (message: string) => void,
+    finished: number,
   ) {
     this.position = finished;
   }
@@ -205,13 +206,13 @@ class Progress {
     return this.position;
   }
 
-  done(seconds: number): void {
-    this.finished = this.position;
-    if (seconds > 0) this.seconds.push(seconds);
+  /** A cell (or a timing group) has finished; `seconds` is an accuracy cell's duration. */
+  done(seconds?: number): void {
+    if (seconds !== undefined) this.seconds.push(seconds);
     const mean = this.seconds.reduce((a, b) => a + b, 0) / (this.seconds.length || 1);
-    const left = this.total - this.finished;
-    const eta = this.seconds.length && left ? `, about ${formatMinutes(mean * left)} left` : '';
-    this.log(`suite: ${this.finished}/${this.total} cells done (${Math.round((100 * this.finished) / this.total)}%)${eta}`);
+    const left = this.trainingLeft();
+    const eta = this.seconds.length && left ? `; the ${left} accuracy cells left take about ${formatMinutes(mean * left)}` : '';
+    this.log(`suite: ${this.position}/${this.total} cells done (${Math.round((100 * this.position) / this.total)}%)${eta}`);
   }
 }
 

@@ -20,7 +20,7 @@ const NORMALISATION_EPS = 1e-10;
  *
  * Per image and map, |H| is divided by its mean over the foreground of all channels together
  * (the reference sums |H| * M over channels, height and width and divides by the count of
- * foreground entries): the spec's "per channel" wording gives different losses on 3-channel
+ * foreground entries): a per-channel normalisation gives different losses on 3-channel
  * fixtures, this form reproduces them. The normalised background, Hn * (1 - M), is then pooled
  * with GWRP per channel over all H * W positions, foreground positions as zeros (they rank
  * last); a = b / (b + E), clamped; loss -log(1 - a); mean over channels and maps.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** LRP-Flex settings of an ISNet's training heatmaps (spec 2), with the reference defaults. */
+/** LRP-Flex settings of an ISNet's training heatmaps (docs/lrp-flex.md), with the reference defaults. */
 export const LrpSettings = z.strictObject({
   epsilon: z.number().gt(0, 'epsilon of the LRP-epsilon rule must be positive').default(0.01),
   zb: z.boolean().default(true),

@@ -7,7 +7,7 @@ const decay = (name: string, role: string) =>
     .max(1, `${name} is the GWRP decay of ${role} and must lie in (0, 1] (1 is the plain mean)`);
 
 /**
- * Parameters of the ISNet loss, with the reference defaults on MNIST (spec section 4).
+ * Parameters of the ISNet loss, with the reference defaults on MNIST (docs/heatmap-loss.md).
  * The foreground form defaults to 'L2', the original ISNet's; 'hybrid' is Faster ISNet's.
  * C1 and C2 should be tuned per heatmap source (HeatmapSumStats): 1 and 25 are only the
  * reference's untuned values.

@@ -10,7 +10,7 @@ export const TuneEpochs = z
   .int()
   .min(0)
   .default(0)
-  .describe('C1/C2 tuning (spec section 4): epochs of the standard classifier before its heatmaps are measured; 0 = train with loss.C1 and loss.C2 as given');
+  .describe('C1/C2 tuning (docs/heatmap-loss.md): epochs of the standard classifier before its heatmaps are measured; 0 = train with loss.C1 and loss.C2 as given');
 
 /** What tuning reads and rewrites in an ISNet's config. */
 export interface TunableConfig {

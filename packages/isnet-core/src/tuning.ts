@@ -15,7 +15,7 @@ export interface TunedTargets {
 }
 
 /**
- * Statistics for choosing C1 and C2 (spec section 4, "tune"): over one epoch of the plain
+ * Statistics for choosing C1 and C2 (docs/heatmap-loss.md, "tuning"): over one epoch of the plain
  * classifier, record the total |H| (over height, width and channels) of every heatmap the
  * ISNet will optimise, one value per image and map. Keep one instance per supervised layer.
  * Accumulated in float64 with Welford's update, so an epoch's worth does not lose precision.

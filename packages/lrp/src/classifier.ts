@@ -3,7 +3,7 @@ import { explain, type ExplainOptions, type Explanation } from './explain.js';
 import { predictLogits } from './forward.js';
 import { graphFromLayersModel, type LrpGraph } from './from-layers-model.js';
 
-/** Heatmap settings of the evaluation protocol (spec 5): LRP-epsilon 0.01 with z^B on [0, 1]. */
+/** Heatmap settings of the evaluation protocol (docs/protocol.md): LRP-epsilon 0.01 with z^B on [0, 1]. */
 export const EVALUATION_LRP = { epsilon: 0.01, zb: true, bounds: [0, 1] as [number, number] };
 
 /**

@@ -150,7 +150,7 @@ describe('the trap: LRP scaling only inside the heatmap pass', () => {
   });
 
   it('a forward ReLU with the LRP-scaled gradient gets them wrong (the check can fail)', () => {
-    // The defect the spec's "trap" describes: the training loss's backward pass through the
+    // The defect known as the trap (docs/lrp-flex.md): the training loss's backward pass through the
     // forward ReLUs takes the LRP-scaled derivative instead of the true one.
     const scaledRelu = tf.customGrad(((z: Tensor, save: tf.GradSaveFunc) => {
       save([z]);

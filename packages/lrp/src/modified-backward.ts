@@ -13,7 +13,7 @@ export interface ModifiedBackwardOptions extends Pick<ForwardContext, 'training'
 }
 
 /**
- * The modified backward pass (spec 2) written out node by node over one forward pass: at each
+ * The modified backward pass (docs/lrp-flex.md) written out node by node over one forward pass: at each
  * ReLU the incoming gradient is LRP-scaled by y / (y + eps) (y, the ReLU's output, gives the
  * same ratio and derivatives as its input), every other map takes its ordinary gradient. The
  * forward ReLUs keep their true derivative, so "the trap" cannot arise. `seed`, the gradient

@@ -35,7 +35,7 @@ export interface Method {
    */
   lossAndGradients?(batch: Batch, step: { epoch: number; batchIndex: number }): MethodGradients;
   /**
-   * Optional, for the C1/C2 tuning of the ISNets (spec 4): the heatmaps this method's loss
+   * Optional, for the C1/C2 tuning of the ISNets (docs/heatmap-loss.md): the heatmaps this method's loss
    * would optimise for a batch, [batch, maps, H, W, C], first the input's then one per
    * supervised hidden layer. Called without gradients, on a plainly trained classifier.
    */

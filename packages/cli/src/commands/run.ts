@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { initEngine } from '@isnet-bench/engine';
 import { defaultDataCache, describeCell, readSuite, resultPaths, runSuite } from '@isnet-bench/harness';
 import { UsageError } from '../io.js';
+import { startEngine, untilInterrupted } from '../session.js';
 import { formatSummary } from '../summary.js';
 import type { Command } from './command.js';
 
@@ -39,23 +39,9 @@ mnist-paper.json (the reference protocol); isnet-bench schema suite prints their
     if (extra.length) throw new UsageError(`one suite at a time; also got ${extra.map((e) => `'${e}'`).join(', ')}`);
     if (!values.out) throw new UsageError('give --out DIR, the results folder');
     const suite = await readSuite(file);
-    const engine = await initEngine({ backend: values.backend });
-    io.err(`backend ${engine.backend}${engine.native.ok ? ` + native kernels (${engine.native.threads} threads)` : ''}`);
-    const controller = new AbortController();
-    const stop = () => {
-      io.err('stopping after this step (a checkpoint is written; the same command continues)');
-      controller.abort();
-    };
-    process.once('SIGINT', stop);
-    try {
-      const result = await runSuite(suite, {
-        out: values.out,
-        dataCache: values['data-cache'],
-        engine,
-        log: (m) => io.err(m),
-        signal: controller.signal,
-        ...(values.list ? { plan: true } : {}),
-      });
+    const engine = await startEngine(values.backend, io);
+    return untilInterrupted(io, 'the same command continues', async (signal) => {
+      const result = await runSuite(suite, { out: values.out!, dataCache: values['data-cache'], engine, log: (m) => io.err(m), signal, plan: values.list });
       if (values.list) {
         for (const cell of result.cells) io.out(`${cell.id}  ${result.records.some((r) => r.id === cell.id) ? 'done' : '    '}  ${cell.kind.padEnd(10)}  ${describeCell(cell)}`);
         return 0;
@@ -65,11 +51,9 @@ mnist-paper.json (the reference protocol); isnet-bench schema suite prints their
         io.err(`stopped: ${result.records.length}/${result.cells.length} cells done; the same command continues`);
         return 130;
       }
-      const paths = resultPaths(values.out);
+      const paths = resultPaths(values.out!);
       io.err(`${result.cells.length} cells; results in ${paths.jsonl} and ${paths.csv}`);
       return 0;
-    } finally {
-      process.off('SIGINT', stop);
-    }
+    });
   },
 };

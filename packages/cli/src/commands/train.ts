@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { initEngine } from '@isnet-bench/engine';
 import { METHOD_NAMES, methodDefinition, parseMethodConfig, runTraining, type RunSpecInput } from '@isnet-bench/harness';
 import { BackboneName } from '@isnet-bench/models';
 import { UsageError } from '../io.js';
 import { parseAssignments } from '../assignments.js';
+import { startEngine, untilInterrupted } from '../session.js';
 import type { Command } from './command.js';
 import { formatEvaluation } from './evaluate.js';
 
@@ -81,16 +81,9 @@ current step with a checkpoint; --resume continues exactly.`,
       train,
     };
     parseMethodConfig(methodDefinition(method), methodConfig);
-    const engine = await initEngine({ backend: values.backend });
-    io.err(`backend ${engine.backend}${engine.native.ok ? ` + native kernels (${engine.native.threads} threads)` : ''}`);
-    const controller = new AbortController();
-    const stop = () => {
-      io.err('stopping after this step (a checkpoint is written; --resume continues)');
-      controller.abort();
-    };
-    process.once('SIGINT', stop);
-    try {
-      const outcome = await runTraining(spec, values.dataset, values.out, { log: (m) => io.err(m), signal: controller.signal, resume: values.resume });
+    await startEngine(values.backend, io);
+    return untilInterrupted(io, '--resume continues', async (signal) => {
+      const outcome = await runTraining(spec, values.dataset!, values.out!, { log: (m) => io.err(m), signal, resume: values.resume });
       if (!outcome.evaluation) {
         io.out(`stopped; resume with --resume --out ${values.out}`);
         return 130;
@@ -98,8 +91,6 @@ current step with a checkpoint; --resume continues exactly.`,
       io.out(values.json ? JSON.stringify(outcome.evaluation, null, 2) : formatEvaluation(outcome.evaluation));
       io.out(`trained in ${outcome.training!.seconds.toFixed(0)} s; results in ${values.out}/results.json`);
       return 0;
-    } finally {
-      process.off('SIGINT', stop);
-    }
+    });
   },
 };

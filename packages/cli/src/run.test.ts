@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Rng } from '@isnet-bench/data';
+import { withoutTiming, type CellRecord } from '@isnet-bench/harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './cli.js';
+
+// The built command, as a user runs it (npm test builds first).
+const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const smoke = fileURLToPath(new URL('../../../benchmarks/smoke.json', import.meta.url));
+
+interface Invocation {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  stdout: string;
+  seconds: number;
+}
+
+/** Runs `isnet-bench args...`; with `killAfter`, sends SIGKILL after that many seconds. */
+function invoke(args: string[], killAfter?: number): Promise<Invocation> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    const timer = killAfter === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfter * 1000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, seconds: (performance.now() - started) / 1000 });
+    });
+  });
+}
+
+const records = async (out: string) => (await readFile(join(out, 'results.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as CellRecord);
+
+describe('isnet-bench run', () => {
+  let root: string;
+  let suite: string;
+  let cache: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'isnet-run-cli-'));
+    cache = join(root, 'cache');
+    // Two methods, two epochs of 8 steps with a checkpoint every 2 steps, and the epoch timing:
+    // every kind of moment a kill can land on, in a few seconds per run.
+    suite = join(root, 'kill.json');
+    await writeFile(
+      suite,
+      JSON.stringify({
+        name: 'kill-probe',
+        datasets: { digits: { kind: 'mnist-bias', options: { bias: 'position', trainCount: 256, validationCount: 64, testCount: 96 } } },
+        methods: [{ method: 'standard' }, { method: 'selective' }],
+        backbones: ['tiny'],
+        accuracy: { train: { epochs: 2, batchSize: 32, checkpointEvery: 2 }, evaluation: { batchSize: 48 } },
+        timing: { dataset: 'digits', classes: [2, 12], epochImages: 64, batchSize: 32, rounds: 2, warmupSteps: 1 },
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('killed with SIGKILL at three random moments and rerun, ends with the records of an uninterrupted run; no epoch is trained twice', async () => {
+    const whole = await invoke(['run', suite, '--out', join(root, 'whole'), '--data-cache', cache]);
+    expect(whole.stderr).toContain('6 cells; results in');
+    expect(whole.code).toBe(0);
+    const expected = await records(join(root, 'whole'));
+    expect(expected).toHaveLength(6);
+
+    const out = join(root, 'killed');
+    const rng = new Rng(2026);
+    const logs: string[] = [];
+    for (let kill = 0; kill < 3; kill++) {
+      // Within the first third of an uninterrupted run's time, so that each run is still going.
+      const at = rng.uniform(0.5, whole.seconds / 3);
+      const run = await invoke(['run', suite, '--out', out, '--data-cache', cache], at);
+      logs.push(run.stderr);
+      if (run.signal !== 'SIGKILL') expect.fail(`run ${kill + 1} finished before its kill at ${at.toFixed(1)} s (took ${run.seconds.toFixed(1)} s)`);
+    }
+    const last = await invoke(['run', suite, '--out', out, '--data-cache', cache]);
+    logs.push(last.stderr);
+    expect(last.code).toBe(0);
+    expect((await records(out)).map(withoutTiming)).toEqual(expected.map(withoutTiming));
+
+    // An epoch's end is logged after its checkpoint: across all runs, at most once per cell and epoch.
+    const epochEnds = logs.join('\n').match(/^\[\d\/6\] epoch \d\/2 done/gm) ?? [];
+    const possible = ['[1/6] epoch 1/2 done', '[1/6] epoch 2/2 done', '[2/6] epoch 1/2 done', '[2/6] epoch 2/2 done'];
+    expect(epochEnds.filter((line) => !possible.includes(line))).toEqual([]);
+    expect(new Set(epochEnds).size).toBe(epochEnds.length);
+    expect(epochEnds.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('--list shows the cells of the smoke suite without running them', async () => {
+    const io = { stdout: [] as string[], stderr: [] as string[], out: (t: string) => io.stdout.push(t), err: (t: string) => io.stderr.push(t) };
+    expect(await runCli(['run', smoke, '--out', join(root, 'listed'), '--data-cache', cache, '--list'], io)).toBe(0);
+    expect(io.stdout).toHaveLength(4 + 4 * 3);
+    expect(io.stdout[0]).toMatch(/^[0-9a-f]{16} {6}accuracy {4}standard on tiny, mnist-position, seed 1$/);
+  });
+});
