@@ -1,7 +1,6 @@
-import { BackendError, wasmFailure } from '@isnet-bench/engine';
-import { MethodConfigError, RunError, UnknownMethodError } from '@isnet-bench/harness';
 import { COMMANDS } from './commands/index.js';
-import { UsageError, type CliIO } from './io.js';
+import { withErrorBoundary } from './errors.js';
+import type { CliIO } from './io.js';
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -12,14 +11,23 @@ function help(): string {
     '',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
+    'errors: one line on stderr; exit status 2 for a bad option, file or dataset, 1 for a failed check or',
+    '        run; --verbose (anywhere on the command line) adds the stack trace',
+    '',
     'environment: ISNET_BACKEND=tensorflow|wasm|cpu forces a backend; ISNET_NATIVE=0 disables the native',
     '             CPU kernels (wasm); ISNET_NATIVE_THREADS=N sets their thread count',
   ].join('\n');
 }
 
-/** Runs one command line; returns the exit code (0 ok, 1 a check failed, 2 bad usage or input). */
+/**
+ * Runs one command line; returns the exit code (0 ok, 1 a check or the run failed, or a bug;
+ * 2 bad usage or input). Errors never escape: each becomes one line on stderr (see errors.ts);
+ * `--verbose` anywhere on the line is taken out before the command reads its options and adds
+ * the stack trace.
+ */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  const [name, ...args] = argv;
+  const verbose = argv.includes('--verbose');
+  const [name, ...args] = argv.filter((arg) => arg !== '--verbose');
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(help());
     return name ? 0 : 2;
@@ -33,23 +41,5 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.out(command.usage);
     return 0;
   }
-  try {
-    return await command.run(args, io);
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof BackendError || error instanceof RunError || error instanceof UnknownMethodError || error instanceof MethodConfigError || isParseArgsError(error)) {
-      io.err(`isnet-bench ${name}: ${(error as Error).message}`);
-      return 2;
-    }
-    const failure = wasmFailure(error);
-    if (failure) {
-      io.err(`isnet-bench ${name}: ${failure.message}`);
-      return 1;
-    }
-    throw error;
-  }
-}
-
-function isParseArgsError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+  return withErrorBoundary(name, io, verbose, () => command.run(args, io));
 }

@@ -102,6 +102,6 @@ describe('isnet-bench run', () => {
     const io = { stdout: [] as string[], stderr: [] as string[], out: (t: string) => io.stdout.push(t), err: (t: string) => io.stderr.push(t) };
     expect(await runCli(['run', smoke, '--out', join(root, 'listed'), '--data-cache', cache, '--list'], io)).toBe(0);
     expect(io.stdout).toHaveLength(4 + 4 * 3);
-    expect(io.stdout[0]).toMatch(/^[0-9a-f]{16} {6}accuracy {4}standard on tiny, mnist-position, seed 1$/);
+    expect(io.stdout[0]).toMatch(/^[0-9a-f]{16} {8}accuracy {4}standard on tiny, mnist-position, seed 1$/);
   });
 });

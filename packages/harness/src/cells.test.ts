@@ -52,6 +52,16 @@ describe('cells', () => {
     expect(ids(input, { ...fingerprints, a: { name: 'a', fingerprint: 'other' } }).filter((id) => base.includes(id))).toHaveLength(12);
   });
 
+  it('time only the methods the timing names, with the standard classifier as their reference', () => {
+    const suite = { ...input, accuracy: undefined, backbones: ['tiny'], timing: { ...input.timing, methods: ['selective-highest'] } };
+    expect(expandCells(parseSuite(suite, 'probe.json'), fingerprints).map((c) => `${c.label}@${c.kind === 'epoch-time' ? c.classes : ''}`)).toEqual([
+      'standard@2', 'standard@10', 'selective-highest@2', 'selective-highest@10',
+    ]);
+    expect(() => parseSuite({ ...suite, timing: { ...suite.timing, methods: ['orignal'] } }, 'probe.json')).toThrow(
+      "probe.json: field 'timing.methods.0': not a method label of this suite; labels: standard, selective, selective-highest, got 'orignal'",
+    );
+  });
+
   it('refuse two entries that make the same cell', () => {
     const twins = { ...input, methods: [{ method: 'selective' }, { method: 'selective', label: 'again', config: { explainedClass: 'lowest' } }] };
     expect(() => expandCells(parseSuite(twins, 'probe.json'), fingerprints)).toThrow("methods 'selective' and 'again' define the same accuracy cell");

@@ -81,9 +81,8 @@ export function expandCells(suite: Suite, datasets: Readonly<Record<string, Cell
   }
   if (suite.timing) {
     const timing = suite.timing;
-    const entries = suite.methods.some((m) => m.method === 'standard' && Object.keys(m.config).length === 0)
-      ? suite.methods
-      : [{ method: 'standard', label: 'standard', config: {} }, ...suite.methods];
+    const timed = suite.methods.filter((m) => !timing.methods || timing.methods.includes(m.label));
+    const entries = timed.some((m) => m.method === 'standard') ? timed : [{ method: 'standard', label: 'standard', config: {} }, ...timed];
     for (const backbone of suite.backbones) {
       for (const entry of entries) {
         for (const classes of timing.classes) {

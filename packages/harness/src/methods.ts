@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { describeIssues } from '@isnet-bench/data';
 import { standardDefinition } from '@isnet-bench/baselines';
 import {
   gradInputDefinition,
@@ -38,26 +38,11 @@ export function methodDefinition(name: string): MethodDefinition {
   return definition;
 }
 
-/** The config's top-level keys a definition allows (from its JSON Schema, so wrappers do not hide them). */
-export function allowedKeys(definition: MethodDefinition): string[] {
-  const schema = z.toJSONSchema(definition.config, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
-  return Object.keys(schema.properties ?? {});
-}
-
 /** Parses a method's config with its defaults; a MethodConfigError names every problem on one line. */
 export function parseMethodConfig(definition: MethodDefinition, input: unknown): Record<string, unknown> {
   const parsed = definition.config.safeParse(input ?? {});
   if (parsed.success) return parsed.data as Record<string, unknown>;
-  const problems = parsed.error.issues.map((issue) => {
-    const at = issue.path.length ? issue.path.map(String).join('.') : '';
-    if (issue.code === 'unrecognized_keys') {
-      const where = at ? `${at}.` : '';
-      const allowed = at ? '' : `; allowed keys: ${allowedKeys(definition).join(', ') || '(none)'}`;
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${where}${k}'`).join(', ')}${allowed}`;
-    }
-    return `${at || '(config)'}: ${issue.message}`;
-  });
-  throw new MethodConfigError(`method '${definition.name}': ${problems.join('; ')}`);
+  throw new MethodConfigError(`method '${definition.name}': ${describeIssues(parsed.error.issues, { input, schema: definition.config })}`);
 }
 
 /** What `isnet-bench methods --json` prints for each method. */

@@ -221,7 +221,7 @@ export async function readRun(outDir: string): Promise<StoredRun> {
     throw new RunError(`${file}: ${missing ? "missing: not a run directory of 'isnet-bench train'" : `cannot read as JSON: ${(error as Error).message}`}`);
   }
   const spec = RunSpec.safeParse(stored.spec);
-  if (!spec.success) throw new RunError(`${file}: spec: ${describeIssues(spec.error.issues)}`);
+  if (!spec.success) throw new RunError(`${file}: ${describeIssues(spec.error.issues, { input: stored.spec, schema: RunSpec, at: ['spec'] })}`);
   return { spec: spec.data, prepared: stored.prepared };
 }
 

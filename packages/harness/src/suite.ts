@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { buildOptionsSchemas, DATASET_KINDS, type DatasetKind } from '@isnet-bench/data';
+import { buildOptionsSchemas, DATASET_KINDS, describeIssues, formatValue, type DatasetKind } from '@isnet-bench/data';
 import { backboneOptionsSchema, BackboneName } from '@isnet-bench/models';
 import { trainConfigSchema } from '@isnet-bench/training';
-import { allowedKeys, METHOD_DEFINITIONS, METHOD_NAMES, methodDefinition } from './methods.js';
+import { METHOD_DEFINITIONS, METHOD_NAMES, methodDefinition } from './methods.js';
 
 export const SUITE_SCHEMA_ID = 'https://isnet-bench.dev/schema/suite-1.json';
 
@@ -44,6 +44,7 @@ const Accuracy = z.strictObject({
 
 const Timing = z.strictObject({
   dataset: slug.describe('the dataset whose training images are timed (labels mapped onto each class count)'),
+  methods: z.array(slug).min(1).optional().describe('the labels of the methods to time (default: all the suite lists)'),
   classes: z.array(z.number().int().min(2)).min(1).default([2, 10, 100, 1000]),
   epochImages: count.default(4096).describe('images in one timed epoch (the first of the train split, shuffled by the seed)'),
   batchSize: count.default(64),
@@ -105,26 +106,15 @@ export class SuiteError extends Error {
   override name = 'SuiteError';
 }
 
-/** `a.b[2].c` from a zod path. */
-export function jsonPath(path: readonly PropertyKey[]): string {
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join('');
-}
-
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let value = input;
   for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   return value;
 }
 
-function shown(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? 'missing' : text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function issueLine(file: string, input: unknown, issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): string {
-  const path = [...prefix, ...issue.path];
-  if (issue.code === 'unrecognized_keys') return `${file}: ${jsonPath(path) || '(top level)'}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  return `${file}: ${jsonPath(path) || '(top level)'}: ${shown(valueAt(input, path))}: ${issue.message}`;
+/** One line for the first issue of parsing the value at `at` in the suite with `schema`: the file, the field, what it holds and allows. */
+function issueLine(file: string, input: unknown, issues: readonly z.core.$ZodIssue[], schema: z.ZodType, at: readonly PropertyKey[] = []): string {
+  return `${file}: ${describeIssues(issues.slice(0, 1), { input: valueAt(input, at), schema, at })}`;
 }
 
 /** Reads and validates a suite file, every method's config against its schema, before anything runs. */
@@ -148,24 +138,19 @@ export async function readSuite(file: string): Promise<Suite> {
 /** Validates a suite object; `file` names it in errors and anchors its relative paths. */
 export function parseSuite(input: unknown, file: string): Suite {
   const parsed = Suite.safeParse(input);
-  if (!parsed.success) throw new SuiteError(issueLine(file, input, parsed.error.issues[0]!));
+  if (!parsed.success) throw new SuiteError(issueLine(file, input, parsed.error.issues, Suite));
   const suite = parsed.data;
   const fail = (path: PropertyKey[], message: string) => {
-    throw new SuiteError(`${file}: ${jsonPath(path)}: ${shown(valueAt(input, path))}: ${message}`);
+    throw new SuiteError(`${file}: field '${path.map(String).join('.')}': ${message}, got ${formatValue(valueAt(input, path))}`);
   };
-  if (!suite.accuracy && !suite.timing) throw new SuiteError(`${file}: (top level): give "accuracy" (train and test), "timing" (epoch time per class count) or both`);
+  if (!suite.accuracy && !suite.timing) throw new SuiteError(`${file}: give "accuracy" (train and test), "timing" (epoch time per class count) or both`);
 
   const labels = new Set<string>();
   const methods = suite.methods.map((entry, i): SuiteMethod => {
     if (!METHOD_NAMES.includes(entry.method)) fail(['methods', i, 'method'], `not a method; methods: ${METHOD_NAMES.join(', ')}`);
     const definition = methodDefinition(entry.method);
     const config = definition.config.safeParse(entry.config);
-    if (!config.success) {
-      const issue = config.error.issues[0]!;
-      const keys = allowedKeys(definition);
-      const allowed = issue.code === 'unrecognized_keys' && issue.path.length === 0 ? `; method '${entry.method}' takes ${keys.length ? `the keys ${keys.join(', ')}` : 'no config keys'}` : '';
-      throw new SuiteError(issueLine(file, input, issue, ['methods', i, 'config']) + allowed);
-    }
+    if (!config.success) throw new SuiteError(`${issueLine(file, input, config.error.issues, definition.config, ['methods', i, 'config'])} (method '${entry.method}')`);
     const label = entry.label ?? entry.method;
     if (labels.has(label)) fail(['methods', i], `a second method labelled '${label}': give each entry of one method its own "label"`);
     labels.add(label);
@@ -178,6 +163,9 @@ export function parseSuite(input: unknown, file: string): Suite {
   };
   suite.accuracy?.datasets?.forEach((name, i) => known(name, ['accuracy', 'datasets', i]));
   if (suite.timing) known(suite.timing.dataset, ['timing', 'dataset']);
+  suite.timing?.methods?.forEach((label, i) => {
+    if (!labels.has(label)) fail(['timing', 'methods', i], `not a method label of this suite; labels: ${[...labels].join(', ')}`);
+  });
 
   const base = dirname(resolve(file));
   const datasets = Object.fromEntries(Object.entries(suite.datasets).map(([name, entry]) => [name, datasetEntry(entry, ['datasets', name], base, file, input)]));
@@ -194,10 +182,10 @@ export function parseSuite(input: unknown, file: string): Suite {
   };
 }
 
-/** Parses one entry with `schema`, naming the first problem by its full JSON path. */
+/** Parses one entry with `schema`, naming the first problem by its full path. */
 function parseEntry<T extends z.ZodType>(schema: T, entry: unknown, path: PropertyKey[], file: string, input: unknown): z.output<T> {
   const parsed = schema.safeParse(entry);
-  if (!parsed.success) throw new SuiteError(issueLine(file, input, parsed.error.issues[0]!, path));
+  if (!parsed.success) throw new SuiteError(issueLine(file, input, parsed.error.issues, schema, path));
   return parsed.data;
 }
 
@@ -205,7 +193,7 @@ function datasetEntry(entry: Record<string, unknown>, path: PropertyKey[], base:
   if ('dir' in entry) return { dir: resolve(base, parseEntry(builtDataset, entry, path, file, input).dir) };
   const kind = entry['kind'];
   if (!(DATASET_KINDS as unknown[]).includes(kind)) {
-    throw new SuiteError(`${file}: ${jsonPath([...path, 'kind'])}: ${shown(kind)}: give "kind" (one of ${DATASET_KINDS.join(', ')}) with "options", or "dir" (a built dataset folder)`);
+    throw new SuiteError(`${file}: field '${[...path, 'kind'].join('.')}': expected one of ${DATASET_KINDS.join(', ')} (with "options"), or "dir" (a built dataset folder) instead of "kind", got ${formatValue(kind)}`);
   }
   const { options } = parseEntry(z.strictObject({ kind: z.string(), options: z.record(z.string(), z.unknown()).default({}) }), entry, path, file, input);
   const parsed = parseEntry(buildOptionsSchemas[kind as DatasetKind] as z.ZodType<Record<string, unknown>>, options, [...path, 'options'], file, input);
@@ -215,7 +203,7 @@ function datasetEntry(entry: Record<string, unknown>, path: PropertyKey[], base:
 function backboneEntry(entry: unknown, path: PropertyKey[], file: string, input: unknown): { name: BackboneName; options: Record<string, unknown> } {
   const name = typeof entry === 'string' ? entry : (entry as Record<string, unknown>)['name'];
   if (!BackboneName.safeParse(name).success) {
-    throw new SuiteError(`${file}: ${jsonPath(typeof entry === 'string' ? path : [...path, 'name'])}: ${shown(name)}: not a backbone; backbones: ${BackboneName.options.join(', ')}`);
+    throw new SuiteError(`${file}: field '${(typeof entry === 'string' ? path : [...path, 'name']).join('.')}': expected one of ${BackboneName.options.join(', ')}, got ${formatValue(name)}`);
   }
   if (typeof entry === 'string') return { name: entry as BackboneName, options: {} };
   const { width, batchNorm } = parseEntry(BackboneObject, entry, path, file, input);

@@ -1,16 +1,9 @@
-import { parseArgs } from 'node:util';
 import { initEngine } from '@isnet-bench/engine';
 import { measureStepTimes, METHOD_NAMES } from '@isnet-bench/harness';
 import { BackboneName } from '@isnet-bench/models';
+import { countFlag, numberListFlag, parseFlags } from '../flags.js';
 import { table, UsageError } from '../io.js';
 import type { Command } from './command.js';
-
-const positiveIntegers = (text: string, option: string) =>
-  text.split(',').map((part) => {
-    const value = Number(part);
-    if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${option}: '${part}' is not a positive integer`);
-    return value;
-  });
 
 export const bench: Command = {
   name: 'bench',
@@ -27,7 +20,7 @@ the same class count as reference (the dense head grows with C for every method)
   --batch     default 64;  --input default 28x28x1;  --steps default 10;  --warmup default 3
   --json      {"backend", "rows": [{"method", "classes", "stepMs", "plainStepMs", "overhead", "overheadVsFirstC"}]}`,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseFlags({
       args,
       allowPositionals: true,
       options: {
@@ -48,17 +41,20 @@ the same class count as reference (the dense head grows with C for every method)
     if (unknown.length) throw new UsageError(`unknown method '${unknown[0]}'; methods: ${METHOD_NAMES.join(', ')}`);
     const model = BackboneName.safeParse(values.model ?? 'small');
     if (!model.success) throw new UsageError(`unknown model '${values.model}'; models: ${BackboneName.options.join(', ')}`);
-    const input = (values.input ?? '28x28x1').split('x').map(Number);
-    if (input.length !== 3 || input.some((v) => !Number.isInteger(v) || v < 1)) throw new UsageError(`--input: '${values.input}' is not HxWxC`);
+    const input = (values.input ?? '28x28x1').split('x').map((side) => (/^\d+$/.test(side) ? Number(side) : Number.NaN));
+    if (input.length !== 3 || input.some((v) => !Number.isInteger(v) || v < 1)) throw new UsageError(`--input: expected HxWxC (three positive integers, e.g. 28x28x1), got '${values.input}'`);
+    const options = {
+      classes: numberListFlag('classes', values.classes) ?? [10, 100],
+      batch: countFlag('batch', values.batch) ?? 64,
+      steps: countFlag('steps', values.steps) ?? 10,
+      warmup: countFlag('warmup', values.warmup) ?? 3,
+    };
     const engine = await initEngine({ backend: values.backend });
     const rows = await measureStepTimes({
       methods,
-      classes: positiveIntegers(values.classes ?? '10,100', 'classes'),
+      ...options,
       model: model.data,
-      batch: positiveIntegers(values.batch ?? '64', 'batch')[0]!,
       inputShape: input as [number, number, number],
-      steps: positiveIntegers(values.steps ?? '10', 'steps')[0]!,
-      warmup: positiveIntegers(values.warmup ?? '3', 'warmup')[0]!,
       log: values.json ? undefined : (message) => io.err(message),
     });
     const native = engine.native.ok ? `native kernels, ${engine.native.threads} threads` : 'no native kernels';

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { initEngine } from '@isnet-bench/engine';
-import { FixtureError, loadFixture, RELATIVE_TOLERANCE, runFixture, type ConformanceResult } from '@isnet-bench/conformance';
+import { loadFixture, RELATIVE_TOLERANCE, runFixture, type ConformanceResult } from '@isnet-bench/conformance';
 import { basename } from 'node:path';
+import { parseFlags } from '../flags.js';
 import { table, UsageError } from '../io.js';
 import { availableBackends } from './backends.js';
 import type { Command } from './command.js';
@@ -18,15 +18,9 @@ maximum error relative to the largest expected magnitude is <= ${RELATIVE_TOLERA
   --backend B   run on this backend only (default: every available one)
   --json        {"pass", "results": [{"fixture", "case", "backend", "maxAbsError", "maxRelError", "pass"}]}`,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { backend: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values, positionals } = parseFlags({ args, allowPositionals: true, options: { backend: { type: 'string' }, json: { type: 'boolean' } } });
     if (positionals.length === 0) throw new UsageError('give at least one fixture file');
-    let fixtures;
-    try {
-      fixtures = positionals.map((path) => ({ name: basename(path, '.json'), fixture: loadFixture(path) }));
-    } catch (error) {
-      if (error instanceof FixtureError) throw new UsageError(error.message);
-      throw error;
-    }
+    const fixtures = positionals.map((path) => ({ name: basename(path, '.json'), fixture: loadFixture(path) }));
     const backends = values.backend ? [values.backend] : await availableBackends();
     const results: Array<ConformanceResult & { backend: string }> = [];
     for (const backend of backends) {

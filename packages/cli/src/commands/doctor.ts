@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { initEngine, runGradChecks } from '@isnet-bench/engine';
+import { parseFlags } from '../flags.js';
 import { table } from '../io.js';
 import type { Command } from './command.js';
 
@@ -14,7 +14,7 @@ gradient check of every op the suite uses on the chosen backend.
   --backend B   tensorflow | wasm | cpu (default: ISNET_BACKEND, else the fastest available)
   --json        machine-readable output`,
   async run(args, io) {
-    const { values } = parseArgs({ args, options: { backend: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values } = parseFlags({ args, options: { backend: { type: 'string' }, json: { type: 'boolean' } } });
     const engine = await initEngine({ backend: values.backend });
     const secondOrder = runGradChecks([2]);
     const report = { node: process.version, ...engine, secondOrder };

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { initEngine } from '@isnet-bench/engine';
 import type { EvaluationResult } from '@isnet-bench/evaluation';
 import { evaluateRun } from '@isnet-bench/harness';
+import { parseFlags } from '../flags.js';
 import { table, UsageError } from '../io.js';
 import type { Command } from './command.js';
 
@@ -31,7 +31,7 @@ export const evaluateCommand: Command = {
 Accuracy, macro-F1, one-vs-rest AUC and background attention (LRP-Flex heatmap of the predicted
 class, eps 0.01, z^B) per test split. RUN_DIR is the --out of 'isnet-bench train'.`,
   async run(args, io) {
-    const { values } = parseArgs({ args, options: { checkpoint: { type: 'string' }, dataset: { type: 'string' }, last: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values } = parseFlags({ args, options: { checkpoint: { type: 'string' }, dataset: { type: 'string' }, last: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' } } });
     if (!values.checkpoint || !values.dataset) throw new UsageError('give --checkpoint RUN_DIR and --dataset DIR');
     await initEngine({ backend: values.backend });
     const result = await evaluateRun(values.checkpoint, values.dataset, { checkpoint: values.last ? 'last' : 'best', log: (m) => io.err(m) });

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_TOLERANCE, initEngine, runGradChecks, type GradCheckResult } from '@isnet-bench/engine';
 import { availableBackends } from './backends.js';
+import { parseFlags } from '../flags.js';
 import { table, UsageError } from '../io.js';
 import type { Command } from './command.js';
 
@@ -15,7 +15,7 @@ Exits 1 if any check fails.
   --backend B   check only this backend (default: every available one)
   --json        {"pass", "results": [{"op", "order", "backend", "relError", "pass"}]}`,
   async run(args, io) {
-    const { values } = parseArgs({ args, options: { backend: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values } = parseFlags({ args, options: { backend: { type: 'string' }, json: { type: 'boolean' } } });
     const backends = values.backend ? [values.backend] : await availableBackends();
     if (backends.length === 0) throw new UsageError('no TF.js backend is available');
     const results: GradCheckResult[] = [];

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../flags.js';
 import { describeMethods } from '@isnet-bench/harness';
 import { table } from '../io.js';
 import type { Command } from './command.js';
@@ -12,7 +12,7 @@ export const methods: Command = {
 A method's config keys are those of its defaults; give them with train --set key=value or in a
 suite's "config".`,
   async run(args, io) {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+    const { values } = parseFlags({ args, options: { json: { type: 'boolean' } } });
     const list = describeMethods();
     if (values.json) {
       io.out(JSON.stringify({ methods: list }, null, 2));

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../flags.js';
 import { defaultDataCache, describeCell, readSuite, resultPaths, runSuite } from '@isnet-bench/harness';
 import { UsageError } from '../io.js';
 import { startEngine, untilInterrupted } from '../session.js';
@@ -29,7 +29,7 @@ cells are not redone and a cell in training resumes from its last checkpoint.
 Suites: benchmarks/smoke.json (a minute or two), quick.json (the main job), class-scaling.json,
 mnist-paper.json (the reference protocol); isnet-bench schema suite prints their JSON Schema.`,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseFlags({
       args,
       allowPositionals: true,
       options: { out: { type: 'string' }, 'data-cache': { type: 'string' }, list: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' } },
@@ -37,11 +37,12 @@ mnist-paper.json (the reference protocol); isnet-bench schema suite prints their
     const [file, ...extra] = positionals;
     if (!file) throw new UsageError('give the suite file, e.g. isnet-bench run benchmarks/quick.json --out results/quick');
     if (extra.length) throw new UsageError(`one suite at a time; also got ${extra.map((e) => `'${e}'`).join(', ')}`);
-    if (!values.out) throw new UsageError('give --out DIR, the results folder');
+    const { out } = values;
+    if (!out) throw new UsageError('give --out DIR, the results folder');
     const suite = await readSuite(file);
     const engine = await startEngine(values.backend, io);
     return untilInterrupted(io, 'the same command continues', async (signal) => {
-      const result = await runSuite(suite, { out: values.out!, dataCache: values['data-cache'], engine, log: (m) => io.err(m), signal, plan: values.list });
+      const result = await runSuite(suite, { out, dataCache: values['data-cache'], engine, log: (m) => io.err(m), signal, plan: values.list });
       if (values.list) {
         for (const cell of result.cells) io.out(`${cell.id}  ${result.records.some((r) => r.id === cell.id) ? 'done' : '    '}  ${cell.kind.padEnd(10)}  ${describeCell(cell)}`);
         return 0;
@@ -51,7 +52,7 @@ mnist-paper.json (the reference protocol); isnet-bench schema suite prints their
         io.err(`stopped: ${result.records.length}/${result.cells.length} cells done; the same command continues`);
         return 130;
       }
-      const paths = resultPaths(values.out!);
+      const paths = resultPaths(out);
       io.err(`${result.cells.length} cells; results in ${paths.jsonl} and ${paths.csv}`);
       return 0;
     });

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../flags.js';
 import { suiteJsonSchema } from '@isnet-bench/harness';
 import { UsageError } from '../io.js';
 import type { Command } from './command.js';
@@ -13,7 +13,7 @@ export const schema: Command = {
 Prints the JSON Schema (draft 2020-12) of suite files, each method's config included.
 benchmarks/suite.schema.json holds it; suite files name it in "$schema" so editors complete them.`,
   async run(args, io) {
-    const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+    const { positionals } = parseFlags({ args, allowPositionals: true, options: {} });
     const [name] = positionals;
     const make = name ? SCHEMAS[name] : undefined;
     if (!make) throw new UsageError(`which schema: ${Object.keys(SCHEMAS).join(', ')} (got '${name ?? ''}')`);

@@ -1,27 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { METHOD_NAMES, methodDefinition, parseMethodConfig, runTraining, type RunSpecInput } from '@isnet-bench/harness';
 import { BackboneName } from '@isnet-bench/models';
+import { readJsonFile, runConfigFileSchema } from '../config-file.js';
+import { countFlag, FLAG, numberFlag, parseFlags, settingsFlag } from '../flags.js';
 import { UsageError } from '../io.js';
-import { parseAssignments } from '../assignments.js';
 import { startEngine, untilInterrupted } from '../session.js';
 import type { Command } from './command.js';
 import { formatEvaluation } from './evaluate.js';
-
-const number = (value: string | undefined, option: string) => {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new UsageError(`--${option}: '${value}' is not a number`);
-  return parsed;
-};
-
-async function readConfig(path: string): Promise<RunSpecInput> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as RunSpecInput;
-  } catch (error) {
-    throw new UsageError(`${path}: cannot read as JSON: ${(error as Error).message}`);
-  }
-}
 
 export const trainCommand: Command = {
   name: 'train',
@@ -44,7 +28,7 @@ export const trainCommand: Command = {
 Writes DIR/run.json, DIR/checkpoints/{best,last}, DIR/results.json. Ctrl-C stops after the
 current step with a checkpoint; --resume continues exactly.`,
   async run(args, io) {
-    const { values } = parseArgs({
+    const { values } = parseFlags({
       args,
       options: {
         method: { type: 'string' }, dataset: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' },
@@ -54,36 +38,40 @@ current step with a checkpoint; --resume continues exactly.`,
         resume: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' },
       },
     });
-    if (!values.dataset || !values.out) throw new UsageError('give --dataset DIR and --out DIR');
-    const base: RunSpecInput = values.config ? await readConfig(values.config) : ({ method: '' } as RunSpecInput);
-    const method = values.method ?? base.method;
+    const { dataset, out } = values;
+    if (!dataset || !out) throw new UsageError('give --dataset DIR and --out DIR');
+    const base: Partial<RunSpecInput> = values.config ? ((await readJsonFile(values.config, runConfigFileSchema)) as Partial<RunSpecInput>) : {};
+    const method = values.method ?? base.method ?? '';
     if (!METHOD_NAMES.includes(method)) throw new UsageError(`unknown method '${method || '(none)'}'; methods: ${METHOD_NAMES.join(', ')}`);
-    if (values.model && !BackboneName.safeParse(values.model).success) throw new UsageError(`unknown model '${values.model}'; models: ${BackboneName.options.join(', ')}`);
+    if (values.model && !BackboneName.safeParse(values.model).success) throw new UsageError(`--model: unknown model '${values.model}'; models: ${BackboneName.options.join(', ')}`);
+    if (values.optimizer && !['sgd', 'adam'].includes(values.optimizer)) throw new UsageError(`--optimizer: expected sgd or adam, got '${values.optimizer}'`);
     const defined = (entries: Record<string, unknown>) => Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
     // Options given on the command line override the --config file's, key by key.
-    const methodConfig = parseAssignments(values.set ?? [], '--set', base.methodConfig);
+    const definition = methodDefinition(method);
+    const methodConfig = settingsFlag('set', values.set ?? [], definition.config, base.methodConfig);
+    const lr = numberFlag('lr', values.lr, FLAG.positive);
     const train = {
       ...base.train,
       ...defined({
-        epochs: number(values.epochs, 'epochs'),
-        batchSize: number(values.batch, 'batch'),
-        trainSubset: number(values.subset, 'subset'),
-        maxBatchesPerEpoch: number(values['max-batches'], 'max-batches'),
-        optimizer: values.optimizer || values.lr ? { kind: values.optimizer ?? 'sgd', ...(values.lr ? { lr: number(values.lr, 'lr') } : {}) } : undefined,
+        epochs: countFlag('epochs', values.epochs),
+        batchSize: countFlag('batch', values.batch),
+        trainSubset: countFlag('subset', values.subset),
+        maxBatchesPerEpoch: countFlag('max-batches', values['max-batches']),
+        optimizer: values.optimizer || lr ? { kind: values.optimizer ?? 'sgd', ...(lr ? { lr } : {}) } : undefined,
       }),
     };
     const spec: RunSpecInput = {
       ...base,
       method,
       model: (values.model as RunSpecInput['model']) ?? base.model,
-      seed: number(values.seed, 'seed') ?? base.seed,
+      seed: numberFlag('seed', values.seed, FLAG.seed) ?? base.seed,
       methodConfig,
       train,
     };
-    parseMethodConfig(methodDefinition(method), methodConfig);
+    parseMethodConfig(definition, methodConfig);
     await startEngine(values.backend, io);
     return untilInterrupted(io, '--resume continues', async (signal) => {
-      const outcome = await runTraining(spec, values.dataset!, values.out!, { log: (m) => io.err(m), signal, resume: values.resume });
+      const outcome = await runTraining(spec, dataset, out, { log: (m) => io.err(m), signal, resume: values.resume });
       if (!outcome.evaluation) {
         io.out(`stopped; resume with --resume --out ${values.out}`);
         return 130;
