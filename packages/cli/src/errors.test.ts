@@ -54,6 +54,10 @@ beforeAll(async () => {
   const suite = (name: string, change: Record<string, unknown>) =>
     writeFileSync(at(name), JSON.stringify({ name: 'probe', datasets: { digits: { kind: 'mnist-bias', options: { trainCount: 64 } } }, methods: [{ method: 'standard' }], accuracy: {}, ...change }));
   suite('suite-ok.json', {});
+  mkdirSync(at('damaged-results'));
+  writeFileSync(at('damaged-results', 'results.jsonl'), '{"format":"isnet-bench-result","version":1}\n{"format":"isnet-b');
+  mkdirSync(at('old-results'));
+  writeFileSync(at('old-results', 'results.jsonl'), '{"format":"isnet-bench-result","version":0}\n');
   suite('suite-key.json', { methods: [{ method: 'standard', config: { P: 0.7 } }] });
   suite('suite-batch.json', { accuracy: { train: { batchSize: -3 } } });
   suite('suite-backbone.json', { backbones: ['resnet50'] });
@@ -189,6 +193,9 @@ const BAD_INPUTS: Record<string, BadInput> = {
   'run a suite with an unknown dataset kind': { argv: () => ['run', at('suite-kind.json'), '--out', at('results')], names: ["field 'datasets.digits.kind': expected one of mnist-bias", "got 'cifar'"] },
   'run --out under a file': { argv: () => ['run', at('suite-ok.json'), '--out', at('a-file', 'results'), '--backend', 'cpu'], names: [() => `${at('a-file', 'results')}`, 'a part of the path is a file, not a folder'] },
   'run --data-cache under a file': { argv: () => ['run', at('suite-ok.json'), '--out', at('results-cache'), '--data-cache', at('a-file', 'cache'), '--backend', 'cpu'], names: [() => `${at('a-file', 'cache')}`, 'a part of the path is a file, not a folder'] },
+  'results of a folder without results': { argv: () => ['results', at('ds')], names: [() => `${at('ds', 'results.jsonl')}: missing: not a results folder of 'isnet-bench run'`] },
+  'results with a damaged line': { argv: () => ['results', at('damaged-results')], names: [() => `${at('damaged-results', 'results.jsonl')}:2: not JSON`] },
+  'results of another format': { argv: () => ['results', at('old-results')], names: [() => `${at('old-results', 'results.jsonl')}:1: a record of format "isnet-bench-result" version 0; this build reads isnet-bench-result version 1`] },
   'schema of an unknown kind': { argv: () => ['schema', 'results'], names: ["which schema: suite (got 'results')"] },
   'methods with an unknown option': { argv: () => ['methods', '--bogus'], names: ["Unknown option '--bogus'", '--json'] },
 

@@ -14,6 +14,12 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** A Markdown table (first row the header); `|` in cells is escaped. */
+export function markdownTable(rows: string[][]): string {
+  const line = (row: string[]) => `| ${row.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`;
+  return [line(rows[0]!), line(rows[0]!.map(() => '---')), ...rows.slice(1).map(line)].join('\n');
+}
+
 /** Left-aligned text table: the widths follow the widest cell of each column. */
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));

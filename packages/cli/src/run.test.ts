@@ -74,6 +74,12 @@ describe('isnet-bench run', () => {
     expect(whole.code).toBe(0);
     const expected = await records(join(root, 'whole'));
     expect(expected).toHaveLength(6);
+    const io = { stdout: [] as string[], stderr: [] as string[], out: (t: string) => io.stdout.push(t), err: (t: string) => io.stderr.push(t) };
+    expect(await runCli(['results', join(root, 'whole'), '--markdown'], io)).toBe(0);
+    const lines = io.stdout.join('\n').split('\n');
+    const standard = expected.find((r) => r.kind === 'accuracy' && r.label === 'standard')!;
+    expect(lines).toContain(`| standard | digits | tiny | 1 | ${(100 * standard.evaluation!.splits['test']!.accuracy!).toFixed(1)} | ${(100 * standard.evaluation!.splits['unbiased']!.accuracy!).toFixed(1)} | ${(100 * standard.evaluation!.splits['confounding']!.accuracy!).toFixed(1)} | ${(100 * standard.evaluation!.splits['test']!.backgroundAttention!).toFixed(1)} | ${(100 * standard.evaluation!.splits['unbiased']!.backgroundAttention!).toFixed(1)} | ${(100 * standard.evaluation!.splits['confounding']!.backgroundAttention!).toFixed(1)} | ${standard.training!.epochSeconds.median.toFixed(1)} |`);
+    expect(lines.filter((l) => /^\| (standard|selective) \| tiny \| /.test(l))).toHaveLength(2);
 
     const out = join(root, 'killed');
     const rng = new Rng(2026);

@@ -1,16 +1,20 @@
 import type { CellRecord } from '@isnet-bench/harness';
-import { table } from './io.js';
+import { markdownTable, table } from './io.js';
 
 const percent = (value: number | null | undefined) => (value === null || value === undefined ? '-' : (100 * value).toFixed(1));
 
-/** The short tables `isnet-bench run` ends with: accuracy and attention per test split; epoch time per class count. */
-export function formatSummary(records: readonly CellRecord[]): string {
+/**
+ * The short tables `isnet-bench run` ends with (and `isnet-bench results` prints, also as
+ * Markdown): accuracy and attention per test split; epoch time per class count.
+ */
+export function formatSummary(records: readonly CellRecord[], format: 'text' | 'markdown' = 'text'): string {
   const parts: string[] = [];
+  const render = format === 'markdown' ? markdownTable : table;
   const accuracy = records.filter((r) => r.kind === 'accuracy');
   if (accuracy.length) {
     const splits = [...new Set(accuracy.flatMap((r) => Object.keys(r.evaluation?.splits ?? {})))];
     parts.push(
-      table([
+      render([
         ['method', 'dataset', 'backbone', 'seed', ...splits.map((s) => `${s} acc %`), ...splits.map((s) => `${s} bg att %`), 'epoch s'],
         ...accuracy.map((r) => [
           r.label,
@@ -38,8 +42,8 @@ export function formatSummary(records: readonly CellRecord[]): string {
     });
     const first = timing[0]!.epochTime!;
     parts.push(
-      `epoch time, s (median of rounds; x = over the standard classifier at the same C; * = extrapolated), ${first.images} images, batch ${first.batchSize}:\n` +
-        table([['method', 'backbone', ...classes.map((c) => `C=${c}`)], ...rows]),
+      `epoch time, s (median of rounds; x = over the standard classifier at the same C; * = extrapolated), ${first.images} images, batch ${first.batchSize}:${format === 'markdown' ? '\n\n' : '\n'}` +
+        render([['method', 'backbone', ...classes.map((c) => `C=${c}`)], ...rows]),
     );
   }
   return parts.join('\n\n');

@@ -5,6 +5,6 @@ export { measureStepTimes, type StepTimeOptions, type StepTimeRow } from './step
 export { describeCell, expandCells, type AccuracyCell, type Cell, type CellDataset, type EpochTimeCell } from './cells.js';
 export { canonicalJson, defaultDataCache, openSuiteDataset } from './dataset-cache.js';
 export { mappedLabel, measureEpochTimes } from './epoch-time.js';
-export { CSV_COLUMNS, environment, RESULT_FORMAT, RESULT_VERSION, resultsCsv, resultsJsonl, spread, withoutTiming, type CellRecord, type EpochTime, type Spread } from './record.js';
+export { CSV_COLUMNS, environment, readResults, RESULT_FORMAT, RESULT_VERSION, ResultsError, resultsCsv, resultsJsonl, spread, withoutTiming, type CellRecord, type EpochTime, type Spread } from './record.js';
 export { parseSuite, readSuite, SUITE_SCHEMA_ID, SuiteError, suiteJsonSchema, type Suite, type SuiteInput } from './suite.js';
 export { resultPaths, runSuite, type SuiteRunOptions, type SuiteRunResult } from './suite-run.js';

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { cpus, platform } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
 import type { EngineReport } from '@isnet-bench/engine';
@@ -181,4 +182,37 @@ export function resultsCsv(records: readonly CellRecord[]): string {
     return splits.map((row) => ({ ...row, ...tail }));
   });
   return stringify(rows, { header: true, columns: [...CSV_COLUMNS], cast: { boolean: (value) => String(value) } });
+}
+
+/** A results file that cannot be read: names the file, the line and the problem. */
+export class ResultsError extends Error {
+  override name = 'ResultsError';
+}
+
+/** The records of a results folder (its results.jsonl), each checked for this format and version. */
+export async function readResults(dir: string): Promise<CellRecord[]> {
+  const file = join(dir, 'results.jsonl');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new ResultsError(`${file}: ${missing ? "missing: not a results folder of 'isnet-bench run'" : `cannot read: ${(error as Error).message}`}`);
+  }
+  return text
+    .split('\n')
+    .map((line, index) => ({ line, number: index + 1 }))
+    .filter(({ line }) => line.trim() !== '')
+    .map(({ line, number }) => {
+      let record: Partial<CellRecord>;
+      try {
+        record = JSON.parse(line) as Partial<CellRecord>;
+      } catch (error) {
+        throw new ResultsError(`${file}:${number}: not JSON: ${(error as Error).message}`);
+      }
+      if (record.format !== RESULT_FORMAT || record.version !== RESULT_VERSION) {
+        throw new ResultsError(`${file}:${number}: a record of format ${JSON.stringify(record.format)} version ${JSON.stringify(record.version)}; this build reads ${RESULT_FORMAT} version ${RESULT_VERSION}`);
+      }
+      return record as CellRecord;
+    });
 }

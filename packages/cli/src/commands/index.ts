@@ -6,6 +6,7 @@ import { doctor } from './doctor.js';
 import { evaluateCommand } from './evaluate.js';
 import { gradcheck } from './gradcheck.js';
 import { methods } from './methods.js';
+import { results } from './results.js';
 import { run } from './run.js';
 import { schema } from './schema.js';
 import { trainCommand } from './train.js';
@@ -13,4 +14,4 @@ import { trainCommand } from './train.js';
 export type { Command } from './command.js';
 
 /** Every subcommand, in the order `isnet-bench --help` lists them. */
-export const COMMANDS: Command[] = [run, methods, schema, data, trainCommand, evaluateCommand, bench, doctor, gradcheck, conformance];
+export const COMMANDS: Command[] = [run, results, methods, schema, data, trainCommand, evaluateCommand, bench, doctor, gradcheck, conformance];
