@@ -196,6 +196,10 @@ const BAD_INPUTS: Record<string, BadInput> = {
   'results of a folder without results': { argv: () => ['results', at('ds')], names: [() => `${at('ds', 'results.jsonl')}: missing: not a results folder of 'isnet-bench run'`] },
   'results with a damaged line': { argv: () => ['results', at('damaged-results')], names: [() => `${at('damaged-results', 'results.jsonl')}:2: not JSON`] },
   'results of another format': { argv: () => ['results', at('old-results')], names: [() => `${at('old-results', 'results.jsonl')}:1: a record of format "isnet-bench-result" version 0; this build reads isnet-bench-result version 1`] },
+  'run --shard beyond its count': { argv: () => ['run', at('suite-ok.json'), '--out', at('results'), '--shard', '4/3'], names: ["--shard: expected i/n with 1 <= i <= n (e.g. 2/3), got '4/3'"] },
+  'run --shard not i/n': { argv: () => ['run', at('suite-ok.json'), '--out', at('results'), '--shard', 'half'], names: ["--shard: expected i/n", "got 'half'"] },
+  'merge without --out': { argv: () => ['merge', at('damaged-results')], names: ['give --out DIR'] },
+  'merge a folder that is not a results folder': { argv: () => ['merge', at('ds'), '--out', at('merged')], names: [() => `${at('ds', 'suite.json')}: missing: not a results folder of 'isnet-bench run'`] },
   'schema of an unknown kind': { argv: () => ['schema', 'results'], names: ["which schema: suite (got 'results')"] },
   'methods with an unknown option': { argv: () => ['methods', '--bogus'], names: ["Unknown option '--bogus'", '--json'] },
 

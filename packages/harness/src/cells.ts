@@ -116,3 +116,26 @@ export function describeCell(cell: Cell): string {
   const where = `${cell.label} on ${cell.backbone}${Object.keys(cell.backboneOptions).length ? JSON.stringify(cell.backboneOptions) : ''}`;
   return cell.kind === 'accuracy' ? `${where}, ${cell.dataset.name}, seed ${cell.seed}` : `${where}, epoch time at C=${cell.classes}`;
 }
+
+/** Shard `index` (1-based) of `count`: the cells a run with `--shard index/count` takes. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/**
+ * Which shard (0-based) a cell falls to: by its id, except that a backbone's epoch-time cells
+ * stay together (they are timed interleaved, the standard classifier's among them).
+ */
+export function shardOf(cell: Cell, count: number): number {
+  const key = cell.kind === 'accuracy' ? cell.id : shortHash(['epoch-time', cell.backbone, cell.backboneOptions]);
+  return Number.parseInt(key.slice(0, 8), 16) % count;
+}
+
+/** `i/n` as a shard; a RangeError names what is wrong. */
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [Number.NaN, Number.NaN];
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new RangeError(`expected i/n with 1 <= i <= n (e.g. 2/3), got '${text}'`);
+  return { index, count };
+}

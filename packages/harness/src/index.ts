@@ -2,7 +2,8 @@ export { describeMethods, METHOD_DEFINITIONS, METHOD_NAMES, MethodConfigError, m
 export { evaluateRun, instantiate, methodContext, readRun, RunError, runTraining, trainAndEvaluate, type RunOptions, type RunOutcome } from './run.js';
 export { RunSpec, type RunSpecInput } from './run-spec.js';
 export { measureStepTimes, type StepTimeOptions, type StepTimeRow } from './step-time.js';
-export { describeCell, expandCells, type AccuracyCell, type Cell, type CellDataset, type EpochTimeCell } from './cells.js';
+export { describeCell, expandCells, parseShard, shardOf, type AccuracyCell, type Cell, type CellDataset, type EpochTimeCell, type Shard } from './cells.js';
+export { mergeResults, type MergeOutcome } from './merge.js';
 export { canonicalJson, defaultDataCache, openSuiteDataset } from './dataset-cache.js';
 export { mappedLabel, measureEpochTimes } from './epoch-time.js';
 export { CSV_COLUMNS, environment, readResults, RESULT_FORMAT, RESULT_VERSION, ResultsError, resultsCsv, resultsJsonl, spread, withoutTiming, type CellRecord, type EpochTime, type Spread } from './record.js';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,8 @@ import { initEngine, type EngineReport } from '@isnet-bench/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withoutTiming, type CellRecord } from './record.js';
 import { parseSuite } from './suite.js';
-import { resultPaths, runSuite } from './suite-run.js';
+import { resultPaths, runSuite, type SuiteRunResult } from './suite-run.js';
+import { mergeResults } from './merge.js';
 
 const suite = parseSuite(
   {
@@ -23,10 +25,16 @@ const suite = parseSuite(
 describe('runSuite (real MNIST, tiny subset)', () => {
   let root: string;
   let engine: EngineReport;
+  let dataCache: string;
+  /** The uninterrupted, unsharded run every other run is compared with. */
+  let whole: SuiteRunResult;
+  const messages: string[] = [];
 
   beforeAll(async () => {
     engine = await initEngine({ backend: 'wasm' });
     root = await mkdtemp(join(tmpdir(), 'isnet-suite-'));
+    dataCache = join(root, 'cache');
+    whole = await runSuite(suite, { out: join(root, 'whole'), dataCache, engine, log: (m) => messages.push(m) });
   });
 
   afterAll(async () => {
@@ -36,10 +44,7 @@ describe('runSuite (real MNIST, tiny subset)', () => {
   const readJsonl = async (out: string) => (await readFile(resultPaths(out).jsonl, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as CellRecord);
 
   it('runs every cell once, writes the results files, and a second run redoes nothing; a stopped run resumes to the same records', async () => {
-    const dataCache = join(root, 'cache');
     const out = join(root, 'whole');
-    const messages: string[] = [];
-    const whole = await runSuite(suite, { out, dataCache, engine, log: (m) => messages.push(m) });
     expect(whole.completed).toBe(true);
     expect(whole.cells.map((c) => `${c.kind}:${c.label}`)).toEqual([
       'accuracy:standard', 'accuracy:selective',
@@ -93,5 +98,25 @@ describe('runSuite (real MNIST, tiny subset)', () => {
     expect(rest.some((m) => m.includes('resuming selective'))).toBe(true);
     expect(rest.some((m) => m.includes('tuning C1/C2'))).toBe(false);
     expect(resumed.records.map(withoutTiming)).toEqual(whole.records.map(withoutTiming));
+  });
+  it('three shards merged equal the unsharded run cell for cell (timing aside); the epoch timing stays in one shard', async () => {
+    const shards = [1, 2, 3].map((index) => join(root, `shard-${index}`));
+    const runs = [];
+    for (const [i, out] of shards.entries()) runs.push(await runSuite(suite, { out, dataCache, engine, shard: { index: i + 1, count: 3 } }));
+    expect(runs.map((r) => r.cells.length).reduce((a, b) => a + b, 0)).toBe(whole.cells.length);
+    expect(runs.filter((r) => r.cells.some((c) => c.kind === 'epoch-time')).map((r) => r.cells.filter((c) => c.kind === 'epoch-time').length)).toEqual([4]);
+    const merged = await mergeResults(shards, join(root, 'merged'));
+    expect(merged.missing).toEqual([]);
+    expect(merged.records.map(withoutTiming)).toEqual(whole.records.map(withoutTiming));
+    const csv = (out: string) => parse(readFileSync(resultPaths(out).csv, 'utf8'), { columns: true }) as Record<string, string>[];
+    const timingColumns = ['epochSecondsMedian', 'epochSecondsMin', 'epochSecondsMax', 'overheadVsStandard', 'finished'];
+    const stable = (rows: Record<string, string>[]) => rows.map((row) => Object.fromEntries(Object.entries(row).filter(([key]) => !timingColumns.includes(key))));
+    expect(stable(csv(join(root, 'merged')))).toEqual(stable(csv(join(root, 'whole'))));
+    // A missing shard shows as missing cells, and a merged folder resumes like a run's.
+    const partial = await mergeResults(shards.slice(0, 2), join(root, 'partial'));
+    expect(partial.missing.length + partial.records.length).toBe(whole.cells.length);
+    const resumed = await runSuite(suite, { out: join(root, 'merged'), dataCache, engine, plan: true });
+    expect(resumed.completed).toBe(true);
+    await expect(mergeResults([join(root, 'whole'), join(root, 'cache')], join(root, 'bad'))).rejects.toThrow(/suite\.json: missing: not a results folder/);
   });
 });

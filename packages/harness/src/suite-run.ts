@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireMasks, writeFileAtomic, type OpenedDataset } from '@isnet-bench/data';
 import type { EngineReport } from '@isnet-bench/engine';
-import { describeCell, expandCells, type AccuracyCell, type Cell, type CellDataset, type EpochTimeCell } from './cells.js';
+import { describeCell, expandCells, shardOf, type AccuracyCell, type Cell, type CellDataset, type EpochTimeCell, type Shard } from './cells.js';
 import { defaultDataCache, openSuiteDataset } from './dataset-cache.js';
 import { measureEpochTimes } from './epoch-time.js';
 import { methodDefinition } from './methods.js';
@@ -23,6 +23,8 @@ export interface SuiteRunOptions {
   readonly signal?: AbortSignal;
   /** Only plan: build the datasets, list the cells and the finished ones' records, run nothing. */
   readonly plan?: boolean;
+  /** Run only this shard's cells (`isnet-bench merge` joins the shards' folders). */
+  readonly shard?: Shard;
 }
 
 export interface SuiteRunResult {
@@ -33,7 +35,8 @@ export interface SuiteRunResult {
   readonly records: readonly CellRecord[];
 }
 
-const RECORD_FILE = 'record.json';
+/** A finished cell's record in its folder. */
+export const RECORD_FILE = 'record.json';
 
 /** The files of a results folder. */
 export function resultPaths(out: string) {
@@ -50,7 +53,7 @@ export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<
   const log = options.log ?? (() => {});
   const paths = resultPaths(options.out);
   await mkdir(join(options.out, 'cells'), { recursive: true });
-  await writeFileAtomic(paths.suite, `${JSON.stringify(suite, null, 2)}\n`);
+  await writeFileAtomic(paths.suite, `${JSON.stringify({ ...suite, ...(options.shard ? { shard: options.shard } : {}) }, null, 2)}\n`);
 
   const cache = options.dataCache ?? defaultDataCache();
   const datasets = new Map<string, OpenedDataset>();
@@ -58,7 +61,8 @@ export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<
     datasets.set(name, await openSuiteDataset(suite.datasets[name]!, cache, log));
   }
   const identities = Object.fromEntries([...datasets].map(([name, d]): [string, CellDataset] => [name, { name, fingerprint: d.fingerprint }]));
-  const cells = expandCells(suite, identities);
+  const { shard } = options;
+  const cells = expandCells(suite, identities).filter((cell) => !shard || shardOf(cell, shard.count) === shard.index - 1);
   for (const cell of cells) {
     if (cell.kind === 'accuracy' && methodDefinition(cell.method).needsMasks) {
       try {
@@ -76,7 +80,8 @@ export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<
   }
   const pending = cells.filter((c) => !records.has(c.id));
   if (options.plan) return { completed: pending.length === 0, cells, records: cells.flatMap((c) => records.get(c.id) ?? []) };
-  log(`suite '${suite.name}': ${cells.length} cells, ${cells.length - pending.length} done, ${pending.length} to run; results in ${options.out}`);
+  const which = shard ? ` (shard ${shard.index}/${shard.count})` : '';
+  log(`suite '${suite.name}'${which}: ${cells.length} cells, ${cells.length - pending.length} done, ${pending.length} to run; results in ${options.out}`);
   const progress = new Progress(cells.length, () => cells.filter((c) => c.kind === 'accuracy' && !records.has(c.id)).length, log, records.size);
   const write = () => writeResults(options.out, cells, records);
   const env = environment(options.engine);
@@ -169,7 +174,8 @@ async function stopped(cells: readonly Cell[], records: Map<string, CellRecord>,
   return { completed: false, cells, records: cells.flatMap((c) => records.get(c.id) ?? []) };
 }
 
-async function writeResults(out: string, cells: readonly Cell[], records: Map<string, CellRecord>): Promise<void> {
+/** Rewrites results.jsonl and results.csv from the records of `cells` that have one, in cell order. */
+export async function writeResults(out: string, cells: readonly Cell[], records: ReadonlyMap<string, CellRecord>): Promise<void> {
   const list = cells.flatMap((c) => records.get(c.id) ?? []);
   const paths = resultPaths(out);
   await writeFileAtomic(paths.jsonl, resultsJsonl(list));

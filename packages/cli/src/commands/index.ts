@@ -5,6 +5,7 @@ import { data } from './data.js';
 import { doctor } from './doctor.js';
 import { evaluateCommand } from './evaluate.js';
 import { gradcheck } from './gradcheck.js';
+import { merge } from './merge.js';
 import { methods } from './methods.js';
 import { results } from './results.js';
 import { run } from './run.js';
@@ -14,4 +15,4 @@ import { trainCommand } from './train.js';
 export type { Command } from './command.js';
 
 /** Every subcommand, in the order `isnet-bench --help` lists them. */
-export const COMMANDS: Command[] = [run, results, methods, schema, data, trainCommand, evaluateCommand, bench, doctor, gradcheck, conformance];
+export const COMMANDS: Command[] = [run, results, merge, methods, schema, data, trainCommand, evaluateCommand, bench, doctor, gradcheck, conformance];

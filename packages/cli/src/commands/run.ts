@@ -1,5 +1,5 @@
 import { parseFlags } from '../flags.js';
-import { defaultDataCache, describeCell, readSuite, resultPaths, runSuite } from '@isnet-bench/harness';
+import { defaultDataCache, describeCell, parseShard, readSuite, resultPaths, runSuite } from '@isnet-bench/harness';
 import { UsageError } from '../io.js';
 import { startEngine, untilInterrupted } from '../session.js';
 import { formatSummary } from '../summary.js';
@@ -8,7 +8,7 @@ import type { Command } from './command.js';
 export const run: Command = {
   name: 'run',
   summary: 'run a benchmark suite (train, test, time) into a results folder; rerun the same command to resume',
-  usage: `isnet-bench run SUITE.json --out DIR [--data-cache DIR] [--backend B] [--json]
+  usage: `isnet-bench run SUITE.json --out DIR [--shard i/n] [--data-cache DIR] [--list] [--backend B] [--json]
 
 Validates the suite (every method's config against its schema) before anything runs, builds
 its datasets on first use (cached by their options), then runs its cells: accuracy cells train
@@ -23,6 +23,8 @@ cells are not redone and a cell in training resumes from its last checkpoint.
   --out DIR          the results folder (created)
   --data-cache DIR   where built datasets are kept (default ${defaultDataCache()};
                      ISNET_BENCH_DATA sets it too)
+  --shard i/n        run only the i-th of n shares of the cells (a backbone's epoch timing stays in
+                     one share); isnet-bench merge joins the shards' folders into one
   --list             print the cells (id, what, done or not) and exit
   --backend B        tensorflow | wasm | cpu
   --json             print the records as JSON lines instead of the summary tables
@@ -32,17 +34,18 @@ mnist-paper.json (the reference protocol); isnet-bench schema suite prints their
     const { values, positionals } = parseFlags({
       args,
       allowPositionals: true,
-      options: { out: { type: 'string' }, 'data-cache': { type: 'string' }, list: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' } },
+      options: { out: { type: 'string' }, shard: { type: 'string' }, 'data-cache': { type: 'string' }, list: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' } },
     });
     const [file, ...extra] = positionals;
     if (!file) throw new UsageError('give the suite file, e.g. isnet-bench run benchmarks/quick.json --out results/quick');
     if (extra.length) throw new UsageError(`one suite at a time; also got ${extra.map((e) => `'${e}'`).join(', ')}`);
     const { out } = values;
     if (!out) throw new UsageError('give --out DIR, the results folder');
+    const shard = values.shard === undefined ? undefined : shardFlag(values.shard);
     const suite = await readSuite(file);
     const engine = await startEngine(values.backend, io);
     return untilInterrupted(io, 'the same command continues', async (signal) => {
-      const result = await runSuite(suite, { out, dataCache: values['data-cache'], engine, log: (m) => io.err(m), signal, plan: values.list });
+      const result = await runSuite(suite, { out, shard, dataCache: values['data-cache'], engine, log: (m) => io.err(m), signal, plan: values.list });
       if (values.list) {
         for (const cell of result.cells) io.out(`${cell.id}  ${result.records.some((r) => r.id === cell.id) ? 'done' : '    '}  ${cell.kind.padEnd(10)}  ${describeCell(cell)}`);
         return 0;
@@ -58,3 +61,11 @@ mnist-paper.json (the reference protocol); isnet-bench schema suite prints their
     });
   },
 };
+
+function shardFlag(text: string) {
+  try {
+    return parseShard(text);
+  } catch (error) {
+    throw new UsageError(`--shard: ${(error as Error).message}`);
+  }
+}
