@@ -1,5 +1,5 @@
 import { describeIssues } from '@isnet-bench/data';
-import { rrrDefinition, standardDefinition } from '@isnet-bench/baselines';
+import { gainDefinition, rrrDefinition, standardDefinition } from '@isnet-bench/baselines';
 import {
   gradInputDefinition,
   selectiveDeepSupervisionDefinition,
@@ -20,6 +20,7 @@ export const METHOD_DEFINITIONS: readonly MethodDefinition[] = [
   originalDefinition,
   gradInputDefinition,
   rrrDefinition,
+  gainDefinition,
 ];
 
 export const METHOD_NAMES: readonly string[] = METHOD_DEFINITIONS.map((d) => d.name);
