@@ -1,5 +1,5 @@
 import { describeIssues } from '@isnet-bench/data';
-import { standardDefinition } from '@isnet-bench/baselines';
+import { gainDefinition, rrrDefinition, standardDefinition } from '@isnet-bench/baselines';
 import {
   gradInputDefinition,
   selectiveDeepSupervisionDefinition,
@@ -19,6 +19,8 @@ export const METHOD_DEFINITIONS: readonly MethodDefinition[] = [
   stochasticDeepSupervisionDefinition,
   originalDefinition,
   gradInputDefinition,
+  rrrDefinition,
+  gainDefinition,
 ];
 
 export const METHOD_NAMES: readonly string[] = METHOD_DEFINITIONS.map((d) => d.name);
