@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor4D, Variable } from '@tensorflow/tfjs';
 import { seededRandom, uniform } from '@isnet-bench/engine';
 import type { Batch } from '@isnet-bench/data';
+import type { Method } from '@isnet-bench/training';
 
 export interface WeightGradientCheck {
   /** max |analytic - numeric| / max |analytic|, |numeric| over the directions. */
@@ -62,4 +63,16 @@ export function batchOf(images: Tensor4D, masks: Tensor4D, labels: number[]): Ba
       tf.dispose([images, masks, this.labels]);
     },
   };
+}
+
+/** Tensors left behind per training step (loss and gradients taken, then released), after one warm-up step. */
+export function tensorsLeftPerStep(method: Method, batch: Batch, steps = 3): number {
+  const step = () => {
+    const { value, grads } = tf.variableGrads(() => method.loss(batch, { epoch: 0, batchIndex: 0 }).total);
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  step();
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < steps; i++) step();
+  return (tf.memory().numTensors - before) / steps;
 }
