@@ -104,6 +104,26 @@ describe('isnet-bench run', () => {
     expect(epochEnds.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('runs benchmarks/smoke.json end to end: every cell recorded, the results files and the summary tables', async () => {
+    const out = join(root, 'smoke');
+    const run = await invoke(['run', smoke, '--out', out, '--data-cache', cache]);
+    expect(run.code, run.stderr.slice(-2000)).toBe(0);
+    const list = await records(out);
+    expect(list.map((r) => `${r.kind}:${r.label}${r.epochTime ? `@${r.epochTime.classes}` : ''}`)).toEqual([
+      'accuracy:standard', 'accuracy:selective', 'accuracy:stochastic', 'accuracy:original',
+      ...['standard', 'selective', 'stochastic', 'original'].flatMap((m) => [2, 10, 30].map((c) => `epoch-time:${m}@${c}`)),
+    ]);
+    for (const record of list.filter((r) => r.kind === 'accuracy')) {
+      expect(Object.keys(record.evaluation!.splits)).toEqual(['test', 'unbiased', 'confounding']);
+      expect(record.evaluation!.splits['test']!.count).toBe(256);
+      expect(record.training).toMatchObject({ epochs: 1, trainImages: 512, steps: 8 });
+    }
+    const csv = (await readFile(join(out, 'results.csv'), 'utf8')).trimEnd().split('\n');
+    expect(csv).toHaveLength(1 + 4 * 3 + 12);
+    expect(run.stdout).toMatch(/^method +dataset +backbone +seed +test acc %/m);
+    expect(run.stdout).toMatch(/^original +tiny +\S+ +\S+ \(x[\d.]+\) +\S+ \(x[\d.]+\)/m);
+  });
+
   it('--list shows the cells of the smoke suite without running them', async () => {
     const io = { stdout: [] as string[], stderr: [] as string[], out: (t: string) => io.stdout.push(t), err: (t: string) => io.stderr.push(t) };
     expect(await runCli(['run', smoke, '--out', join(root, 'listed'), '--data-cache', cache, '--list'], io)).toBe(0);
