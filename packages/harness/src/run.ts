@@ -113,16 +113,14 @@ export async function runTraining(input: RunSpecInput, datasetDir: string, outDi
 /** runTraining on an opened dataset; writes run.json and the checkpoints, returns the evaluation. */
 export async function trainAndEvaluate(input: RunSpecInput, dataset: OpenedDataset, outDir: string, options: RunOptions = {}): Promise<RunOutcome> {
   const log = options.log ?? (() => {});
-  let spec = RunSpec.parse(input);
-  const definition = methodDefinition(spec.method);
-  let methodConfig = parseMethodConfig(definition, spec.methodConfig);
   await mkdir(outDir, { recursive: true });
   const previous = options.resume && existsSync(join(outDir, RUN_FILE)) ? await readRun(outDir) : undefined;
   if (options.resume && !previous) log(`nothing to resume in ${outDir}: starting a new run`);
-  if (previous) {
-    spec = previous.spec;
-    log(`resuming ${spec.method} from ${outDir}`);
-  }
+  // A resumed run goes on with the spec it started with.
+  const spec = previous?.spec ?? RunSpec.parse(input);
+  if (previous) log(`resuming ${spec.method} from ${outDir}`);
+  const definition = methodDefinition(spec.method);
+  let methodConfig = parseMethodConfig(definition, spec.methodConfig);
   const context = methodContext(spec, datasetShape(dataset));
   try {
     let prepared = previous?.prepared;
@@ -160,7 +158,6 @@ function preparationContext(spec: RunSpec, dataset: Dataset, context: MethodCont
   const trainConfig = (checkpointDir: string) => ({ seed: spec.seed, ...spec.train, checkpointDir });
   return {
     ...context,
-    backbone: () => context.backbone(),
     dataset,
     dir,
     log,
