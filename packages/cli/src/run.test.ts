@@ -20,21 +20,20 @@ interface Invocation {
   seconds: number;
 }
 
-/** Runs `isnet-bench args...`; with `killAfter`, sends SIGKILL after that many seconds. */
-function invoke(args: string[], killAfter?: number): Promise<Invocation> {
+/** Runs `isnet-bench args...`; with `killAtLine`, sends SIGKILL once stderr has that many lines of progress. */
+function invoke(args: string[], killAtLine?: number): Promise<Invocation> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    const timer = killAfter === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfter * 1000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, seconds: (performance.now() - started) / 1000 });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      if (killAtLine !== undefined && stderr.split('\n').length > killAtLine) child.kill('SIGKILL');
     });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, seconds: (performance.now() - started) / 1000 }));
   });
 }
 
@@ -58,7 +57,7 @@ describe('isnet-bench run', () => {
         datasets: { digits: { kind: 'mnist-bias', options: { bias: 'position', trainCount: 256, validationCount: 64, testCount: 96 } } },
         methods: [{ method: 'standard' }, { method: 'selective' }],
         backbones: ['tiny'],
-        accuracy: { train: { epochs: 2, batchSize: 32, checkpointEvery: 2 }, evaluation: { batchSize: 48 } },
+        accuracy: { train: { epochs: 2, batchSize: 32, checkpointEvery: 2, logEvery: 1 }, evaluation: { batchSize: 48 } },
         timing: { dataset: 'digits', classes: [2, 12], epochImages: 64, batchSize: 32, rounds: 2, warmupSteps: 1 },
       }),
     );
@@ -68,7 +67,7 @@ describe('isnet-bench run', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('killed with SIGKILL at three random moments and rerun, ends with the records of an uninterrupted run; no epoch is trained twice', async () => {
+  it('killed with SIGKILL at three random moments of its work and rerun, ends with the records of an uninterrupted run; no epoch is trained twice', async () => {
     const whole = await invoke(['run', suite, '--out', join(root, 'whole'), '--data-cache', cache]);
     expect(whole.stderr).toContain('6 cells; results in');
     expect(whole.code).toBe(0);
@@ -84,12 +83,16 @@ describe('isnet-bench run', () => {
     const out = join(root, 'killed');
     const rng = new Rng(2026);
     const logs: string[] = [];
+    // A moment is a line of progress (a training step, an epoch, an evaluated split, a timing
+    // round), drawn within the first third of the uninterrupted run's lines, so that each run
+    // is still at work when it is killed.
+    const progress = whole.stderr.split('\n').length;
+    expect(progress).toBeGreaterThan(60);
     for (let kill = 0; kill < 3; kill++) {
-      // Within the first third of an uninterrupted run's time, so that each run is still going.
-      const at = rng.uniform(0.5, whole.seconds / 3);
+      const at = 2 + rng.int(Math.floor(progress / 3));
       const run = await invoke(['run', suite, '--out', out, '--data-cache', cache], at);
       logs.push(run.stderr);
-      if (run.signal !== 'SIGKILL') expect.fail(`run ${kill + 1} finished before its kill at ${at.toFixed(1)} s (took ${run.seconds.toFixed(1)} s)`);
+      if (run.signal !== 'SIGKILL') expect.fail(`run ${kill + 1} finished before its kill at line ${at} (of ${progress} in a whole run)`);
     }
     const last = await invoke(['run', suite, '--out', out, '--data-cache', cache]);
     logs.push(last.stderr);
@@ -102,6 +105,8 @@ describe('isnet-bench run', () => {
     expect(epochEnds.filter((line) => !possible.includes(line))).toEqual([]);
     expect(new Set(epochEnds).size).toBe(epochEnds.length);
     expect(epochEnds.length).toBeGreaterThanOrEqual(2);
+    // The kills landed in training: a later run continued a cell from its checkpoint.
+    expect(logs.join('\n')).toMatch(/^\[\d\/6\] resuming \w+ from /m);
   });
 
   it('runs benchmarks/smoke.json end to end: every cell recorded, the results files and the summary tables', async () => {
@@ -121,7 +126,7 @@ describe('isnet-bench run', () => {
     const csv = (await readFile(join(out, 'results.csv'), 'utf8')).trimEnd().split('\n');
     expect(csv).toHaveLength(1 + 4 * 3 + 12);
     expect(run.stdout).toMatch(/^method +dataset +backbone +seed +test acc %/m);
-    expect(run.stdout).toMatch(/^original +tiny +\S+ +\S+ \(x[\d.]+\) +\S+ \(x[\d.]+\)/m);
+    expect(run.stdout).toMatch(/^original +tiny +[\d.]+ \(x[\d.]+\) +[\d.]+ \(x[\d.]+\) +[\d.]+\*? \(x[\d.]+\)$/m);
   });
 
   it('--list shows the cells of the smoke suite without running them', async () => {
