@@ -1,7 +1,7 @@
 import { parseTrainConfig, type TrainConfig } from '@isnet-bench/training';
 import type { BackboneName } from '@isnet-bench/models';
 import { shortHash } from './dataset-cache.js';
-import type { Suite } from './suite.js';
+import type { Suite, SuiteMethod } from './suite.js';
 
 /** What a cell's dataset contributes to its identity: the suite's name for it and its content. */
 export interface CellDataset {
@@ -55,25 +55,25 @@ function cellId(cell: Omit<Cell, 'id' | 'label'>): string {
  */
 export function expandCells(suite: Suite, datasets: Readonly<Record<string, CellDataset>>): Cell[] {
   const cells: Cell[] = [];
+  /** What every cell names: its method entry, backbone, seed and data. */
+  const common = (entry: SuiteMethod, backbone: Suite['backbones'][number], seed: number, dataset: string) => ({
+    method: entry.method,
+    methodConfig: entry.config,
+    backbone: backbone.name,
+    backboneOptions: backbone.options,
+    seed,
+    dataset: datasets[dataset]!,
+  });
+  const add = (label: string, spec: Omit<AccuracyCell, 'id' | 'label'> | Omit<EpochTimeCell, 'id' | 'label'>) => cells.push({ id: cellId(spec), label, ...spec } as Cell);
   if (suite.accuracy) {
-    // Parsed with each cell's seed: the loop's defaults are part of the identity.
     const { train, evaluation } = suite.accuracy;
     for (const name of suite.accuracy.datasets) {
       for (const backbone of suite.backbones) {
         for (const entry of suite.methods) {
           for (const seed of suite.seeds) {
-            const spec = {
-              kind: 'accuracy' as const,
-              method: entry.method,
-              methodConfig: entry.config,
-              backbone: backbone.name,
-              backboneOptions: backbone.options,
-              seed,
-              dataset: datasets[name]!,
-              train: withoutCheckpointDir(parseTrainConfig({ ...train, seed, checkpointDir: '-' })),
-              evaluation,
-            };
-            cells.push({ id: cellId(spec), label: entry.label, ...spec });
+            // Parsed with the cell's seed: the loop's defaults are part of the identity.
+            const options = withoutCheckpointDir(parseTrainConfig({ ...train, seed, checkpointDir: '-' }));
+            add(entry.label, { kind: 'accuracy', ...common(entry, backbone, seed, name), train: options, evaluation });
           }
         }
       }
@@ -85,20 +85,7 @@ export function expandCells(suite: Suite, datasets: Readonly<Record<string, Cell
     const entries = timed.some((m) => m.method === 'standard') ? timed : [{ method: 'standard', label: 'standard', config: {} }, ...timed];
     for (const backbone of suite.backbones) {
       for (const entry of entries) {
-        for (const classes of timing.classes) {
-          const spec = {
-            kind: 'epoch-time' as const,
-            method: entry.method,
-            methodConfig: entry.config,
-            backbone: backbone.name,
-            backboneOptions: backbone.options,
-            seed: suite.seeds[0]!,
-            dataset: datasets[timing.dataset]!,
-            classes,
-            timing,
-          };
-          cells.push({ id: cellId(spec), label: entry.label, ...spec });
-        }
+        for (const classes of timing.classes) add(entry.label, { kind: 'epoch-time', ...common(entry, backbone, suite.seeds[0]!, timing.dataset), classes, timing });
       }
     }
   }
