@@ -247,7 +247,8 @@ function objectKeys(schema: ZodType | undefined, value: unknown): string[] | und
   return def?.['type'] === 'object' ? Object.keys(def['shape'] as object) : undefined;
 }
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path` inside `input` (undefined where the path leaves it). */
+export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let value = input;
   for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   return value;

@@ -1,4 +1,4 @@
-export { DataError, describeExpected, describeIssues, formatValue, schemaAt, unwrapSchema, type DataErrorCode, type IssueContext, type IssueLike, type Log } from './errors.js';
+export { DataError, describeExpected, describeIssues, formatValue, schemaAt, unwrapSchema, valueAt, type DataErrorCode, type IssueContext, type IssueLike, type Log } from './errors.js';
 export { writeFileAtomic } from './atomic-file.js';
 export { Rng, deriveSeed } from './prng.js';
 export { parseIdx, readIdxFile, encodeIdx, type IdxArray, type IdxExpectation } from './idx.js';

@@ -5,7 +5,7 @@ import { createTrainingStep, parseTrainConfig, trainingData, type TrainingData, 
 import type { EpochTimeCell } from './cells.js';
 import { methodDefinition, parseMethodConfig } from './methods.js';
 import { spread, type EpochTime } from './record.js';
-import { methodContext, type OwnedContext } from './run.js';
+import { datasetShape, methodContext, type OwnedContext } from './run.js';
 
 /**
  * A label for class count `classes` from a label of the dataset's `known` classes: fewer
@@ -55,8 +55,7 @@ function runSteps(timed: Timed, epoch: number, steps: number, signal?: AbortSign
 
 function prepare(cell: EpochTimeCell, dataset: Dataset): Timed {
   const { timing } = cell;
-  const { height, width, channels } = dataset.imageSize;
-  const context = methodContext({ model: cell.backbone, modelOptions: cell.backboneOptions, seed: cell.seed }, { inputShape: [height, width, channels], classes: cell.classes });
+  const context = methodContext({ model: cell.backbone, modelOptions: cell.backboneOptions, seed: cell.seed }, { ...datasetShape(dataset), classes: cell.classes });
   const definition = methodDefinition(cell.method);
   const method = definition.create(parseMethodConfig(definition, cell.methodConfig), context);
   const trainCount = dataset.splits['train']?.count ?? 0;

@@ -102,7 +102,7 @@ export async function runTraining(input: RunSpecInput, datasetDir: string, outDi
   const definition = methodDefinition(spec.method);
   parseMethodConfig(definition, spec.methodConfig);
   const dataset = await openDataset(datasetDir);
-  const outcome = await trainAndEvaluate(input, dataset, outDir, options);
+  const outcome = await trainAndEvaluate(spec, dataset, outDir, options);
   if (outcome.evaluation) {
     const { spec, methodConfig, prepared, training, evaluation } = outcome;
     await writeFileAtomic(join(outDir, RESULTS_FILE), JSON.stringify({ spec, methodConfig, prepared, training: summary(training!), evaluation }, null, 2));

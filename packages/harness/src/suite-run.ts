@@ -79,7 +79,7 @@ export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<
     if (record) records.set(cell.id, record);
   }
   const pending = cells.filter((c) => !records.has(c.id));
-  if (options.plan) return { completed: pending.length === 0, cells, records: cells.flatMap((c) => records.get(c.id) ?? []) };
+  if (options.plan) return { completed: pending.length === 0, cells, records: recordsInOrder(cells, records) };
   const which = shard ? ` (shard ${shard.index}/${shard.count})` : '';
   log(`suite '${suite.name}'${which}: ${cells.length} cells, ${cells.length - pending.length} done, ${pending.length} to run; results in ${options.out}`);
   const progress = new Progress(cells.length, () => cells.filter((c) => c.kind === 'accuracy' && !records.has(c.id)).length, log, records.size);
@@ -128,18 +128,14 @@ export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<
     const times = await measureEpochTimes(group, dataset, { log: (m) => log(`${at}${m}`), signal: options.signal });
     if (!times) return stopped(cells, records, write);
     for (const cell of group) {
-      const definition = methodDefinition(cell.method);
-      const record: CellRecord = {
-        ...recordBase(suite, cell, dataset, env, started),
-        methodConfig: definition.config.parse(cell.methodConfig) as Record<string, unknown>,
-        epochTime: times.get(cell.id)!,
-      };
+      // The suite parsed each method config with its schema already.
+      const record: CellRecord = { ...recordBase(suite, cell, dataset, env, started), methodConfig: cell.methodConfig, epochTime: times.get(cell.id)! };
       await finish(cell, record, false);
     }
     progress.done();
   }
   await write();
-  return { completed: true, cells, records: cells.map((c) => records.get(c.id)!) };
+  return { completed: true, cells, records: recordsInOrder(cells, records) };
 
   async function finish(cell: Cell, record: CellRecord, count = true) {
     await mkdir(paths.cell(cell.id), { recursive: true });
@@ -171,15 +167,20 @@ function recordBase(suite: Suite, cell: Cell, dataset: OpenedDataset, env: CellR
 
 async function stopped(cells: readonly Cell[], records: Map<string, CellRecord>, write: () => Promise<void>): Promise<SuiteRunResult> {
   await write();
-  return { completed: false, cells, records: cells.flatMap((c) => records.get(c.id) ?? []) };
+  return { completed: false, cells, records: recordsInOrder(cells, records) };
 }
 
 /** Rewrites results.jsonl and results.csv from the records of `cells` that have one, in cell order. */
 export async function writeResults(out: string, cells: readonly Cell[], records: ReadonlyMap<string, CellRecord>): Promise<void> {
-  const list = cells.flatMap((c) => records.get(c.id) ?? []);
+  const list = recordsInOrder(cells, records);
   const paths = resultPaths(out);
   await writeFileAtomic(paths.jsonl, resultsJsonl(list));
   await writeFileAtomic(paths.csv, resultsCsv(list));
+}
+
+/** The records of the cells that have one, in cell order. */
+export function recordsInOrder(cells: readonly Cell[], records: ReadonlyMap<string, CellRecord>): CellRecord[] {
+  return cells.flatMap((c) => records.get(c.id) ?? []);
 }
 
 /** A finished cell's record, or undefined when the cell has none (or one of another format version, to be redone). */

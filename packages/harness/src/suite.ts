@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { buildOptionsSchemas, DATASET_KINDS, describeIssues, formatValue, type DatasetKind } from '@isnet-bench/data';
+import { buildOptionsSchemas, DATASET_KINDS, describeIssues, formatValue, valueAt, type DatasetKind } from '@isnet-bench/data';
 import { backboneOptionsSchema, BackboneName } from '@isnet-bench/models';
 import { trainConfigSchema } from '@isnet-bench/training';
 import { METHOD_DEFINITIONS, METHOD_NAMES, methodDefinition } from './methods.js';
@@ -106,12 +106,6 @@ export class SuiteError extends Error {
   override name = 'SuiteError';
 }
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
-  return value;
-}
-
 /** One line for the first issue of parsing the value at `at` in the suite with `schema`: the file, the field, what it holds and allows. */
 function issueLine(file: string, input: unknown, issues: readonly z.core.$ZodIssue[], schema: z.ZodType, at: readonly PropertyKey[] = []): string {
   return `${file}: ${describeIssues(issues.slice(0, 1), { input: valueAt(input, at), schema, at })}`;
@@ -206,8 +200,9 @@ function backboneEntry(entry: unknown, path: PropertyKey[], file: string, input:
     throw new SuiteError(`${file}: field '${(typeof entry === 'string' ? path : [...path, 'name']).join('.')}': expected one of ${BackboneName.options.join(', ')}, got ${formatValue(name)}`);
   }
   if (typeof entry === 'string') return { name: entry as BackboneName, options: {} };
-  const { width, batchNorm } = parseEntry(BackboneObject, entry, path, file, input);
-  return { name: name as BackboneName, options: definedOnly({ width, batchNorm }) };
+  // Optional fields left out of the entry stay out of the options (and of the cell ids).
+  const { name: _name, ...options } = parseEntry(BackboneObject, entry, path, file, input);
+  return { name: name as BackboneName, options };
 }
 
 function withAbsolutePaths(options: Record<string, unknown>, base: string): Record<string, unknown> {
@@ -217,10 +212,6 @@ function withAbsolutePaths(options: Record<string, unknown>, base: string): Reco
     if (typeof value === 'string' && !isAbsolute(value)) result[key] = resolve(base, value);
   }
   return result;
-}
-
-function definedOnly(entries: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
 }
 
 /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensor5D } from '@tensorflow/tfjs';
 import { z } from 'zod';
 import type { Method, MethodContext, PreparationContext, Preparation } from '@isnet-bench/training';
-import { HeatmapSumStats, type TunedTargets } from './tuning.js';
+import { HeatmapSumStats } from './tuning.js';
 
 /** The config key of the ISNets' C1/C2 tuning. */
 export const TuneEpochs = z
@@ -57,6 +57,5 @@ export async function tuneTargets<Config extends TunableConfig>(
     loss: { ...config.loss, C1: input!.C1, C2: input!.C2 },
     ...(config.deepSupervision && hidden.length ? { deepSupervision: { ...config.deepSupervision, targets: hidden.map(({ C1, C2 }) => ({ C1, C2 })) } } : {}),
   };
-  const report: { input: TunedTargets; hidden?: TunedTargets[] } = { input: input!, ...(hidden.length ? { hidden } : {}) };
-  return { config: tuned, report: { ...report } };
+  return { config: tuned, report: { input: input!, ...(hidden.length ? { hidden } : {}) } };
 }
