@@ -6,6 +6,7 @@ import { oneVsRestAuc } from './auc.js';
 import { backgroundAttention, type BackgroundAttention } from './background-attention.js';
 import { accuracy, confusionMatrix, macroF1 } from './metrics.js';
 import { argmaxRows, softmaxRows } from './probabilities.js';
+import { SegmentationTally, type SegmentationEvaluation } from './segmentation.js';
 
 export interface EvaluateOptions {
   readonly batchSize: number;
@@ -43,6 +44,11 @@ export interface SplitEvaluation {
   readonly heatmapsWithoutRelevance: number;
   /** Measured heatmaps left out of the ratio mean (no relevance, an empty region, or no foreground relevance). */
   readonly ratioExcluded: number;
+  /**
+   * Only for methods that segment (`Method.segment`): Dice and IoU of their foreground on the
+   * split's images that have a mask, null when none has one.
+   */
+  readonly segmentation?: SegmentationEvaluation | null;
 }
 
 export interface EvaluationResult {
@@ -71,6 +77,7 @@ async function evaluateSplit(method: Method, dataset: Dataset, splitName: string
   const logits = new Float32Array(split.count * classes);
   const attention: number[] = [];
   const ratios: number[] = [];
+  const segmentation = method.segment ? new SegmentationTally() : undefined;
 
   let done = 0;
   for (let batchIndex = 0; batchIndex < iterator.batchesPerEpoch; batchIndex++) {
@@ -92,6 +99,7 @@ async function evaluateSplit(method: Method, dataset: Dataset, splitName: string
           ratios.push(...measured.backgroundToForeground);
         }
       }
+      await segmentation?.add((images) => method.segment!(images), batch, split.hasMask);
     } finally {
       batch.dispose();
     }
@@ -113,6 +121,7 @@ async function evaluateSplit(method: Method, dataset: Dataset, splitName: string
     backgroundToForegroundRatio: ratioMean.mean,
     heatmapsWithoutRelevance: attentionMean.excluded,
     ratioExcluded: ratioMean.excluded,
+    ...(segmentation ? { segmentation: nullWithoutImages(segmentation.result()) } : {}),
   };
 }
 
@@ -159,6 +168,10 @@ async function measureHeatmaps(method: Method, batch: Batch, positions: Int32Arr
 function finiteMean(values: readonly number[]): { mean: number | null; excluded: number } {
   const finite = values.filter(Number.isFinite);
   return { mean: finite.length === 0 ? null : finite.reduce((sum, value) => sum + value, 0) / finite.length, excluded: values.length - finite.length };
+}
+
+function nullWithoutImages(result: SegmentationEvaluation): SegmentationEvaluation | null {
+  return result.count === 0 ? null : result;
 }
 
 /** JSON has no NaN: an undefined metric is null. */

@@ -1,5 +1,5 @@
 import { describeIssues } from '@isnet-bench/data';
-import { gainDefinition, rrrDefinition, standardDefinition } from '@isnet-bench/baselines';
+import { gainDefinition, multitaskUnetDefinition, rrrDefinition, standardDefinition, unetClassifierDefinition } from '@isnet-bench/baselines';
 import {
   gradInputDefinition,
   selectiveDeepSupervisionDefinition,
@@ -21,6 +21,8 @@ export const METHOD_DEFINITIONS: readonly MethodDefinition[] = [
   gradInputDefinition,
   rrrDefinition,
   gainDefinition,
+  unetClassifierDefinition,
+  multitaskUnetDefinition,
 ];
 
 export const METHOD_NAMES: readonly string[] = METHOD_DEFINITIONS.map((d) => d.name);

@@ -62,6 +62,10 @@ export function methodContext(spec: Pick<RunSpec, 'model' | 'modelOptions' | 'se
       models.push(model);
       return model;
     },
+    own(model) {
+      models.push(model);
+      return model;
+    },
     dispose() {
       for (const model of models.splice(0)) model.dispose();
     },
@@ -156,6 +160,19 @@ export async function trainAndEvaluate(input: RunSpecInput, dataset: OpenedDatas
 
 function preparationContext(spec: RunSpec, dataset: Dataset, context: MethodContext, dir: string, log: (m: string) => void, signal?: AbortSignal): PreparationContext {
   const trainConfig = (checkpointDir: string) => ({ seed: spec.seed, ...spec.train, checkpointDir });
+  const trainMethod: PreparationContext['trainMethod'] = async (method, { epochs, name, validate }) => {
+    const checkpointDir = join(dir, name);
+    const last = checkpointPaths(checkpointDir).last;
+    return train({
+      method,
+      dataset,
+      config: { ...trainConfig(checkpointDir), epochs },
+      resumeFrom: existsSync(join(last, 'checkpoint.json')) ? last : undefined,
+      validate: validate ?? validation(spec.evaluation.batchSize),
+      log: (event) => log(`[${name}] ${formatProgress(event)}`),
+      signal,
+    });
+  };
   return {
     ...context,
     dataset,
@@ -163,20 +180,11 @@ function preparationContext(spec: RunSpec, dataset: Dataset, context: MethodCont
     log,
     signal,
     async trainPlainClassifier(epochs, name) {
-      const checkpointDir = join(dir, name);
       const plain = methodDefinition('standard').create({}, context);
-      const last = checkpointPaths(checkpointDir).last;
-      const result = await train({
-        method: plain,
-        dataset,
-        config: { ...trainConfig(checkpointDir), epochs },
-        resumeFrom: existsSync(join(last, 'checkpoint.json')) ? last : undefined,
-        validate: validation(spec.evaluation.batchSize),
-        log: (event) => log(`[${name}] ${formatProgress(event)}`),
-        signal,
-      });
+      const result = await trainMethod(plain, { epochs, name });
       return result.completed ? plain.stateVariables : undefined;
     },
+    trainMethod,
     *trainingBatches() {
       const data = trainingData(dataset, parseTrainConfig(trainConfig(dir)));
       for (let batchIndex = 0; batchIndex < data.batches; batchIndex++) yield data.iterator.batch(0, batchIndex);

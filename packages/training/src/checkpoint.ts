@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -121,13 +122,44 @@ export async function saveCheckpoint(dir: string, meta: CheckpointMeta, method: 
 
 /** Reads and checks a checkpoint's format and integrity (not yet whether it fits a method). */
 export async function readCheckpoint(dir: string): Promise<StoredCheckpoint> {
+  const json = parseCheckpointJson(dir, await readFile(join(dir, JSON_FILE), 'utf8').catch((error: NodeJS.ErrnoException) => noCheckpoint(dir, error)));
+  const bytes = await readFile(join(dir, json.tensors.file)).catch((error: NodeJS.ErrnoException) => noTensorFile(dir, json.tensors.file, error));
+  return storedCheckpoint(dir, json, bytes);
+}
+
+/**
+ * readCheckpoint without waiting, for a method that must start from a checkpoint when it is
+ * created (a U-Net trained by an earlier stage).
+ */
+export function readCheckpointSync(dir: string): StoredCheckpoint {
   let text: string;
   try {
-    text = await readFile(join(dir, JSON_FILE), 'utf8');
+    text = readFileSync(join(dir, JSON_FILE), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CheckpointError(dir, `no ${JSON_FILE}: not a checkpoint directory, or no checkpoint written yet`);
-    throw error;
+    return noCheckpoint(dir, error as NodeJS.ErrnoException);
   }
+  const json = parseCheckpointJson(dir, text);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(dir, json.tensors.file));
+  } catch (error) {
+    return noTensorFile(dir, json.tensors.file, error as NodeJS.ErrnoException);
+  }
+  return storedCheckpoint(dir, json, bytes);
+}
+
+function noCheckpoint(dir: string, error: NodeJS.ErrnoException): never {
+  if (error.code === 'ENOENT') throw new CheckpointError(dir, `no ${JSON_FILE}: not a checkpoint directory, or no checkpoint written yet`);
+  throw error;
+}
+
+function noTensorFile(dir: string, file: string, error: NodeJS.ErrnoException): never {
+  throw error.code === 'ENOENT' ? new CheckpointError(dir, `tensor file ${file} is missing`) : error;
+}
+
+type CheckpointJson = z.output<typeof checkpointJsonSchema>;
+
+function parseCheckpointJson(dir: string, text: string): CheckpointJson {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -139,11 +171,11 @@ export async function readCheckpoint(dir: string): Promise<StoredCheckpoint> {
   if (header.version !== CHECKPOINT_VERSION) throw new CheckpointError(dir, `format version ${JSON.stringify(header.version)}, this build reads version ${CHECKPOINT_VERSION}`);
   const parsed = checkpointJsonSchema.safeParse(raw);
   if (!parsed.success) throw new CheckpointError(dir, `invalid ${JSON_FILE}: ${describeIssues(parsed.error.issues)}`);
-  const { format, version, tensors, ...meta } = parsed.data;
+  return parsed.data;
+}
 
-  const bytes = await readFile(join(dir, tensors.file)).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'ENOENT' ? new CheckpointError(dir, `tensor file ${tensors.file} is missing`) : error;
-  });
+function storedCheckpoint(dir: string, json: CheckpointJson, bytes: Buffer): StoredCheckpoint {
+  const { format, version, tensors, ...meta } = json;
   if (createHash('sha256').update(bytes).digest('hex') !== tensors.sha256) throw new CheckpointError(dir, `tensor file ${tensors.file} is damaged (SHA-256 differs)`);
   const read = (entries: TensorEntry[]) =>
     new Map(

@@ -18,6 +18,9 @@ export { learningRate } from './schedule.js';
 export {
   saveCheckpoint,
   readCheckpoint,
+  readCheckpointSync,
+  checkCheckpoint,
+  assignCheckpoint,
   loadCheckpoint,
   checkpointPaths,
   CHECKPOINT_FORMAT,

@@ -1,6 +1,7 @@
 import type { LayersModel, Variable } from '@tensorflow/tfjs';
 import type { z } from 'zod';
 import type { Batch, Dataset } from '@isnet-bench/data';
+import type { TrainResult, Validate } from './loop.js';
 import type { Method } from './method.js';
 
 /** What a method is built from: the data's shape, the run's seed and a factory for its backbone. */
@@ -16,6 +17,8 @@ export interface MethodContext {
    * several models calls it once per model.
    */
   backbone(): LayersModel;
+  /** Releases a model the method builds itself (e.g. a U-Net) with the backbones, when the run ends; returns it. */
+  own?(model: LayersModel): LayersModel;
 }
 
 /** What a method's preparation may use besides its context; every stage it trains resumes in `dir`. */
@@ -31,6 +34,12 @@ export interface PreparationContext extends MethodContext {
    * variables by stable name, or undefined when the signal stopped it.
    */
   trainPlainClassifier(epochs: number, name: string): Promise<Record<string, Variable> | undefined>;
+  /**
+   * Trains any method (e.g. a first-stage segmenter) for `epochs` epochs with the run's
+   * training options, in `dir/name`, resuming there, validated by `validate` (default: the
+   * run's validation accuracy); completed is false when the signal stopped it.
+   */
+  trainMethod(method: Method, options: { epochs: number; name: string; validate?: Validate }): Promise<TrainResult>;
   /** One epoch of the run's training batches (its subset and batch cap); the caller disposes each. */
   trainingBatches(): Iterable<Batch>;
 }

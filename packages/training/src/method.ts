@@ -44,6 +44,11 @@ export interface Method {
   predict(images: Tensor4D): Tensor;
   /** The heatmap [batch, H, W, C] that explains the given classes (LRP-Flex for the suite's methods). */
   explain(images: Tensor4D, classes: Int32Array): Tensor;
+  /**
+   * Optional, for methods that segment (the U-Net baselines): foreground probabilities
+   * [batch, H, W, 1] in inference mode; the evaluation reports their Dice and IoU.
+   */
+  segment?(images: Tensor4D): Tensor;
   /** Hyper-parameters to store with checkpoints and results (JSON). */
   readonly config: Record<string, unknown>;
 }
