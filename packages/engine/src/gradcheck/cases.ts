@@ -66,6 +66,12 @@ export const GRAD_CHECK_CASES: GradCheckCase[] = [
     f: (x, filter, w) => readout(tf.conv2dTranspose(x as Tensor4D, filter as Tensor4D, [2, 6, 6, 2], 2, 'same'), w!),
   },
   {
+    // The U-Net's up-convolution: a kernel the size of its stride.
+    op: 'conv2dTranspose 2x2 s2 same',
+    inputs: (r) => [uniform([2, 3, 2, 3], r), uniform([2, 2, 2, 3], r), uniform([2, 6, 4, 2], r)],
+    f: (x, filter, w) => readout(tf.conv2dTranspose(x as Tensor4D, filter as Tensor4D, [2, 6, 4, 2], 2, 'same'), w!),
+  },
+  {
     op: 'fused conv2d + bias + relu',
     inputs: (r) => [uniform([2, 5, 5, 2], r), uniform([3, 3, 2, 3], r), uniform([3], r, 0.1, 0.5), uniform([2, 5, 5, 3], r)],
     f: (x, filter, bias, w) =>
