@@ -77,7 +77,7 @@ export const multitaskUnetDefinition = defineMethod({
   name: 'multitask-unet',
   description: 'multi-task U-Net: a shared encoder trained jointly for classification (head on the bottleneck) and segmentation of the masks',
   paper:
-    'Ronneberger, Fischer, Brox (2015). U-Net: Convolutional Networks for Biomedical Image Segmentation. MICCAI 2015; as the multi-task baseline of Bassi, Dertkigil, Cavalli (2024). Improving deep neural network generalization and robustness to background bias via layer-wise relevance propagation optimization. Nature Communications 15, 291',
+    'Ronneberger, Fischer, Brox (2015). U-Net: Convolutional Networks for Biomedical Image Segmentation. MICCAI 2015, LNCS 9351, 234-241; the multi-task baseline of Bassi, Dertkigil, Cavalli (2024), Nature Communications 15, 291, and of Bassi, Decherchi, Cavalli (2024), Faster ISNet for Background Bias Mitigation on Deep Neural Networks, IEEE Access 12, 155151-155167',
   needsMasks: true,
   config: MultitaskUnetConfig,
   create(config, context) {

@@ -83,7 +83,7 @@ export const unetClassifierDefinition = defineMethod({
   name: 'unet-classifier',
   description: "U-Net + classifier: a U-Net trained on the masks removes the predicted background, then the backbone classifies what is left",
   paper:
-    'Ronneberger, Fischer, Brox (2015). U-Net: Convolutional Networks for Biomedical Image Segmentation. MICCAI 2015; as the segmentation-classification baseline of Bassi, Dertkigil, Cavalli (2024). Improving deep neural network generalization and robustness to background bias via layer-wise relevance propagation optimization. Nature Communications 15, 291',
+    'Ronneberger, Fischer, Brox (2015). U-Net: Convolutional Networks for Biomedical Image Segmentation. MICCAI 2015, LNCS 9351, 234-241; the segmentation-classification baseline of Bassi, Dertkigil, Cavalli (2024), Nature Communications 15, 291, and of Bassi, Decherchi, Cavalli (2024), Faster ISNet for Background Bias Mitigation on Deep Neural Networks, IEEE Access 12, 155151-155167',
   needsMasks: true,
   config: UnetClassifierConfig,
   /**

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '@isnet-bench/engine';
-import { checkpointPaths, loadCheckpoint, saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
+import { checkpointPaths, loadCheckpoint, readCheckpoint, readCheckpointSync, saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
 import { parseTrainConfig } from './config.js';
 import { CheckpointError } from './errors.js';
 import { train } from './loop.js';
@@ -53,6 +53,19 @@ describe('checkpoints', () => {
     for (const m of [method, fresh, third]) m.dispose();
     optimizer.dispose();
     thirdOptimizer.dispose();
+  });
+
+  it('read the same without waiting (readCheckpointSync), and name a missing or damaged one alike', async () => {
+    const dir = await temporaryDirectory();
+    const { method } = await trainedRun(dir);
+    const { last } = checkpointPaths(dir);
+    expect(readCheckpointSync(last)).toEqual(await readCheckpoint(last));
+    const missing = join(dir, 'none');
+    expect(() => readCheckpointSync(missing)).toThrow(await failure(readCheckpoint(missing)));
+    const file = (await readdir(last)).find((name) => name.startsWith('tensors-'))!;
+    await writeFile(join(last, file), 'damaged');
+    expect(() => readCheckpointSync(last)).toThrow(await failure(readCheckpoint(last)));
+    method.dispose();
   });
 
   it('refuse what does not fit, naming it', async () => {
