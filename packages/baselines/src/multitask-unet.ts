@@ -75,7 +75,7 @@ export function createMultitaskUnet(models: MultitaskUnetModels, input: Multitas
 
 export const multitaskUnetDefinition = defineMethod({
   name: 'multitask-unet',
-  description: 'multi-task U-Net: a shared encoder trained jointly for classification (head on the bottleneck) and segmentation of the masks',
+  description: "multi-task U-Net: a shared encoder trained jointly for classification (head on the bottleneck) and segmentation of the masks (its own encoder: the run's backbone is not used)",
   paper:
     'Ronneberger, Fischer, Brox (2015). U-Net: Convolutional Networks for Biomedical Image Segmentation. MICCAI 2015, LNCS 9351, 234-241; the multi-task baseline of Bassi, Dertkigil, Cavalli (2024), Nature Communications 15, 291, and of Bassi, Decherchi, Cavalli (2024), Faster ISNet for Background Bias Mitigation on Deep Neural Networks, IEEE Access 12, 155151-155167',
   needsMasks: true,
