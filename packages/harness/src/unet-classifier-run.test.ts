@@ -69,4 +69,25 @@ describe('unet-classifier end to end (real MNIST digit masks, tiny subset)', () 
       expect(split.accuracy).not.toBeNull();
     }
   }, 120_000);
+
+  it('stopped in the U-Net stage, resumes that stage where it stopped, then trains the classifier', async () => {
+    const out = join(root, 'stage-one');
+    const spec = { method: 'unet-classifier', model: 'tiny', methodConfig: { segmenterEpochs: 2, width: 4 }, train: { epochs: 1, batchSize: 16, logEvery: 1 }, evaluation: { batchSize: 64 } };
+    const stop = new AbortController();
+    const stopped = await runTraining(spec, datasetDir, out, {
+      signal: stop.signal,
+      log: (message) => {
+        if (message.startsWith('[unet] epoch 2/2 batch 1/')) stop.abort();
+      },
+    });
+    expect(stopped.training).toBeUndefined();
+    expect(stopped.methodConfig['segmenter']).toBeUndefined();
+
+    const second: string[] = [];
+    const resumed = await runTraining(spec, datasetDir, out, { resume: true, log: (message) => second.push(message) });
+    expect(second.find((m) => m.startsWith('[unet] epoch'))).toMatch(/^\[unet\] epoch 2\/2 batch 2\//);
+    expect(resumed.training?.completed).toBe(true);
+    expect(resumed.prepared).toMatchObject({ segmenter: { bestEpoch: expect.any(Number) } });
+    expect(resumed.evaluation!.splits['test']!.segmentation).toMatchObject({ count: 32 });
+  }, 120_000);
 });
