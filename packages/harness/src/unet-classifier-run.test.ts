@@ -6,6 +6,7 @@ import { initEngine } from '@isnet-bench/engine';
 import { checkpointPaths, readCheckpoint } from '@isnet-bench/training';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTraining } from './run.js';
+import type { RunSpecInput } from './run-spec.js';
 
 describe('unet-classifier end to end (real MNIST digit masks, tiny subset)', () => {
   let root: string;
@@ -24,7 +25,7 @@ describe('unet-classifier end to end (real MNIST digit masks, tiny subset)', () 
 
   it('trains the U-Net stage, is stopped in the classifier stage, and resumes there without retraining the U-Net', async () => {
     const out = join(root, 'run');
-    const spec = {
+    const spec: RunSpecInput = {
       method: 'unet-classifier',
       model: 'tiny',
       methodConfig: { segmenterEpochs: 1, width: 4 },
@@ -72,7 +73,7 @@ describe('unet-classifier end to end (real MNIST digit masks, tiny subset)', () 
 
   it('stopped in the U-Net stage, resumes that stage where it stopped, then trains the classifier', async () => {
     const out = join(root, 'stage-one');
-    const spec = { method: 'unet-classifier', model: 'tiny', methodConfig: { segmenterEpochs: 2, width: 4 }, train: { epochs: 1, batchSize: 16, logEvery: 1 }, evaluation: { batchSize: 64 } };
+    const spec: RunSpecInput = { method: 'unet-classifier', model: 'tiny', methodConfig: { segmenterEpochs: 2, width: 4 }, train: { epochs: 1, batchSize: 16, logEvery: 1 }, evaluation: { batchSize: 64 } };
     const stop = new AbortController();
     const stopped = await runTraining(spec, datasetDir, out, {
       signal: stop.signal,
