@@ -57,6 +57,8 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
   const connection = openConnection(options.queue, log);
   const children = new Map<string, ChildProcess>();
   let stopping = false;
+  /** Jobs whose lock this worker lost: BullMQ's errors about them repeat what the log has said. */
+  const lost = new Set<string>();
   let settle: { resolve: () => void; reject: (error: Error) => void };
   const stopped = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   const lockDuration = (options.stallSeconds ?? 30) * 1000;
@@ -65,6 +67,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
     QUEUE_NAME,
     async (job, token) => {
       const label = `[${job.id}]`;
+      lost.delete(job.id!);
       const misplaced = await wrongFolder(options.out, job.data);
       if (misplaced) {
         // Every job would meet the same folder: hand this one back untouched and stop.
@@ -90,6 +93,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
   // Another worker has the job now (this one lost Redis for longer than the lock): stop its copy at once.
   worker.on('lockRenewalFailed', (ids: string[]) => {
     for (const id of ids) {
+      lost.add(id);
       const child = children.get(id);
       if (!child) continue;
       log(`[${id}] lost the job's lock (another worker may have taken it over); stopping this copy`);
@@ -100,7 +104,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
   worker.on('error', (error) => {
     // During an outage the connection has said so once already.
     const message = oneLine(error);
-    if (connection.reachable() && message !== lastError) log(`queue: ${message}`);
+    if (connection.reachable() && message !== lastError && ![...lost].some((id) => message.includes(id))) log(`queue: ${message}`);
     lastError = message;
   });
   worker.on('failed', (job, error) => {
