@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,9 @@ import { runCli } from './cli.js';
 
 // The built command, as a user runs it (npm test builds first); redis-server from the system (.ci/run installs it).
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+// run.test.ts's kill probe: two accuracy cells of two epochs of 8 steps with a checkpoint every 2
+// steps, and a backbone's epoch timing: three jobs.
+const suite = fileURLToPath(new URL('../../../fixtures/suites/kill-probe.json', import.meta.url));
 
 /** A process whose stderr is kept, with a wait for a line of it. */
 class Running {
@@ -85,7 +88,6 @@ const records = async (out: string) => (await readFile(join(out, 'results.jsonl'
 
 describe('isnet-bench run --queue with isnet-bench worker', () => {
   let root: string;
-  let suite: string;
   let cache: string;
   let port: number;
   let redis: Running;
@@ -94,20 +96,6 @@ describe('isnet-bench run --queue with isnet-bench worker', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'isnet-queue-cli-'));
     cache = join(root, 'cache');
-    // The kill probe of run.test.ts: two methods, two epochs of 8 steps with a checkpoint every 2
-    // steps, and a backbone's epoch timing: three jobs.
-    suite = join(root, 'kill.json');
-    await writeFile(
-      suite,
-      JSON.stringify({
-        name: 'kill-probe',
-        datasets: { digits: { kind: 'mnist-bias', options: { bias: 'position', trainCount: 256, validationCount: 64, testCount: 96 } } },
-        methods: [{ method: 'standard' }, { method: 'selective' }],
-        backbones: ['tiny'],
-        accuracy: { train: { epochs: 2, batchSize: 32, checkpointEvery: 2, logEvery: 1 }, evaluation: { batchSize: 48 } },
-        timing: { dataset: 'digits', classes: [2, 12], epochImages: 64, batchSize: 32, rounds: 2, warmupSteps: 1 },
-      }),
-    );
     await mkdir(join(root, 'redis'));
     port = await freePort();
     redis = await startRedis(port, join(root, 'redis'));
