@@ -56,7 +56,7 @@ export async function runSuiteOnQueue(suite: Suite, options: QueueRunOptions): P
     await enqueue(queue, jobs);
     log(`suite '${suite.name}': ${cells.length} cells, ${cells.length - pending.length} done, ${pending.length} queued as ${jobs.length} jobs on ${describeQueue(options.queue)}; results in ${options.out}`);
     const workers = await queue.getWorkersCount();
-    log(workers ? `${workers} workers connected` : `no worker connected yet: start 'isnet-bench worker --queue ${describeQueue(options.queue)} --out DIR' on each machine (DIR: this results folder as it mounts it)`);
+    log(workers ? `${workers} worker${workers === 1 ? "" : "s"} connected` : `no worker connected yet: start 'isnet-bench worker --queue ${describeQueue(options.queue)} --out DIR' on each machine (DIR: this results folder as it mounts it)`);
     return await collect(queue, jobs, records, cells, options, log);
   } finally {
     await queue.close();

@@ -119,21 +119,20 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
       children.set(job.id!, child);
       log(`${label} running in process ${child.pid}`);
       let reply: CellTaskReply | undefined;
-      const lastLines: string[] = [];
+      let lastLine = '';
       let partial = '';
       child.stderr!.on('data', (chunk: Buffer) => {
         const lines = (partial + chunk.toString()).split('\n');
         partial = lines.pop()!;
         for (const line of lines) {
           log(`${label} ${line}`);
-          lastLines.splice(0, lastLines.length - 4, line);
+          lastLine = line;
         }
       });
       child.on('message', (message: CellTaskReply) => (reply = message));
       child.on('close', (code, signal) => {
         children.delete(job.id!);
-        const ending = lastLines.at(-1) ?? '';
-        resolve(reply ?? { error: `the cell's process ended (${signal ?? `exit status ${code}`}) without a result${ending ? `; its last line: ${ending}` : ''}`, unrecoverable: false });
+        resolve(reply ?? { error: `the cell's process ended (${signal ?? `exit status ${code}`}) without a result${lastLine ? `; its last line: ${lastLine}` : ''}`, unrecoverable: false });
       });
       const task: CellTask = { ...job.data, out: options.out, dataCache: options.dataCache, backend: options.backend };
       child.send(task);
