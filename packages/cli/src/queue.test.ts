@@ -141,22 +141,38 @@ describe('isnet-bench run --queue with isnet-bench worker', () => {
     expect((await records(out)).map(withoutTiming)).toEqual(expected.map(withoutTiming));
 
     const survivors = workers.filter((w) => w !== killed.worker);
-    const logs = workers.map((w) => w.stderr).join('\n');
+    const logs = workers.map((w, i) => `== worker ${i + 1}${w === killed.worker ? ' (killed)' : ''}\n${w.stderr}`).join('\n');
     // Another worker took the killed cell over and resumed it from the checkpoint.
     expect(logs).toMatch(new RegExp(`^\\[${killed.job}\\] .* \\(attempt 2\\)$`, 'm'));
     expect(logs).toMatch(new RegExp(`^\\[${killed.job}\\] resuming \\w+ from `, 'm'));
     // Each cell's record created once, by one worker.
-    const written = logs.match(/^\[[\w-]+\] cell (\w+): record written$/gm)!.map((line) => line.split(' ')[2]!.slice(0, -1));
-    expect(written.sort()).toEqual(expected.map((r) => r.id).sort());
+    const written = (logs.match(/^\[[\w-]+\] cell (\w+): record written$/gm) ?? []).map((line) => line.split(' ')[2]!.slice(0, -1));
+    const summary = logs.split('\n').filter((line) => !/ batch \d+\/\d+/.test(line)).join('\n');
+    expect(written.sort(), summary).toEqual(expected.map((r) => r.id).sort());
     // The outage was reported in one line when it began and one when it ended, and nobody crashed.
     for (const p of [run, ...survivors]) {
       expect(p.stderr).toMatch(/^redis at redis:\/\/127\.0\.0\.1:\d+\/0 unreachable \(.+\); retrying with backoff/m);
       expect(p.stderr).toMatch(/^redis at redis:\/\/127\.0\.0\.1:\d+\/0 reachable again$/m);
     }
-    expect(run.stderr).toMatch(/^\[3-6\/6\] done: epoch time on tiny: 4 cells/m);
+    expect(run.stderr).toMatch(/^\[\d-\d\/6\] done: epoch time on tiny: 4 cells/m);
     for (const worker of survivors) expect(await worker.stop()).toEqual({ code: 0, signal: null });
     console.log(`queue run with 3 workers (one killed) and a Redis restart: ${seconds.toFixed(1)} s`);
   }, 300_000);
+
+  it('a worker whose --out is not the run\'s folder hands its job back and stops with one line saying so', async () => {
+    const queue = `redis://127.0.0.1:${port}/1`;
+    const run = cli(['run', suite, '--out', join(root, 'elsewhere'), '--data-cache', cache, '--queue', queue]);
+    processes.push(run);
+    await run.waitFor(/queued as 3 jobs/);
+    const misplaced = cli(['worker', '--queue', queue, '--out', join(root, 'wrong'), '--data-cache', cache]);
+    processes.push(misplaced);
+    expect((await misplaced.exited).code).toBe(2);
+    expect(misplaced.stderr.trimEnd().split('\n').at(-1)).toBe(`isnet-bench worker: ${join(root, 'wrong', 'suite.json')}: missing: --out must be the shared results folder of the run (isnet-bench run --queue writes suite.json there)`);
+    expect(misplaced.stderr).not.toMatch(/running in process/);
+    run.child.kill('SIGINT');
+    expect((await run.exited).code).toBe(130);
+    expect(run.stderr).toMatch(/^stopped: 0\/6 cells done; the same command continues$/m);
+  }, 120_000);
 
   it('worker: --help, and a missing or bad --queue is one line naming it', async () => {
     const io = { stdout: [] as string[], stderr: [] as string[], out: (t: string) => io.stdout.push(t), err: (t: string) => io.stderr.push(t) };

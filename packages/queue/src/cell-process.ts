@@ -20,7 +20,14 @@ export type CellTaskReply =
   | { readonly stopped: true }
   | { readonly error: string; readonly unrecoverable: boolean };
 
-/** A job this worker can never run (retrying elsewhere would fail alike only if the machines agree). */
+const RECORD_MESSAGES: Record<RecordOutcome, string> = {
+  created: 'record written',
+  present: 'already recorded (by an earlier run or another worker); nothing written',
+  replaced: 'record written (replacing one of an older format)',
+  differs: 'already recorded by another worker, which got a different result (wall-clock times aside); kept the first',
+};
+
+/** A job this machine cannot run (its datasets differ from the enqueuing machine's): failed without retries. */
 class UnrunnableError extends Error {}
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -39,7 +46,13 @@ async function run(task: CellTask): Promise<CellTaskReply> {
     return cell;
   });
   const done = await readRecords(task.out, cells);
-  const records: Record<string, RecordOutcome> = Object.fromEntries([...done.keys()].map((id) => [id, 'present']));
+  const records: Record<string, RecordOutcome> = {};
+  // Said as it happens: a process killed right after writing a record has still said so.
+  const settle = (id: string, outcome: RecordOutcome) => {
+    records[id] = outcome;
+    log(`cell ${id}: ${RECORD_MESSAGES[outcome]}`);
+  };
+  for (const id of done.keys()) settle(id, 'present');
   if (done.size === cells.length) return { records };
   const options = { out: task.out, environment: environment(engine), log, signal: controller.signal };
   const first = cells[0]!;
@@ -51,7 +64,7 @@ async function run(task: CellTask): Promise<CellTaskReply> {
     results = await runEpochTimeGroup(opened, cells as EpochTimeCell[], options);
   }
   if (!results) return { stopped: true };
-  for (const record of results) if (!done.has(record.id)) records[record.id] = await createRecordOnce(task.out, record);
+  for (const record of results) if (!done.has(record.id)) settle(record.id, await createRecordOnce(task.out, record));
   return { records };
 }
 

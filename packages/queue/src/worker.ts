@@ -78,7 +78,6 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
       log(`${label} ${job.name}${job.attemptsStarted > 1 ? ` (attempt ${job.attemptsStarted})` : ''}`);
       const reply = await runChild(job, label);
       if ('records' in reply) {
-        for (const [id, outcome] of Object.entries(reply.records)) log(`${label} cell ${id}: ${RECORD_MESSAGES[outcome]}`);
         return { worker: name, records: reply.records };
       }
       if ('stopped' in reply || stopping) {
@@ -159,13 +158,6 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
     },
   };
 }
-
-const RECORD_MESSAGES: Record<CellJobResult['records'][string], string> = {
-  created: 'record written',
-  present: 'already recorded (by an earlier run or another worker); nothing written',
-  replaced: 'record written (replacing one of an older format)',
-  differs: 'already recorded by another worker, which got a different result (wall-clock times aside); kept the first',
-};
 
 /** Why the worker's --out is not the folder the job's run was enqueued for (the same suite.json), if it is not. */
 async function wrongFolder(out: string, data: CellJobData): Promise<string | undefined> {
