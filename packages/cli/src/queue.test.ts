@@ -159,9 +159,10 @@ describe('isnet-bench run --queue with isnet-bench worker', () => {
     console.log(`queue run with 3 workers (one killed) and a Redis restart: ${seconds.toFixed(1)} s`);
   }, 300_000);
 
-  it('a worker whose --out is not the run\'s folder hands its job back and stops with one line saying so', async () => {
+  it('a worker pointed at another folder stops at once; a worker stopped mid-cell hands its cell back and the next one resumes it', async () => {
     const queue = `redis://127.0.0.1:${port}/1`;
-    const run = cli(['run', suite, '--out', join(root, 'elsewhere'), '--data-cache', cache, '--queue', queue]);
+    const out = join(root, 'stopped');
+    const run = cli(['run', suite, '--out', out, '--data-cache', cache, '--queue', queue]);
     processes.push(run);
     await run.waitFor(/queued as 3 jobs/);
     const misplaced = cli(['worker', '--queue', queue, '--out', join(root, 'wrong'), '--data-cache', cache]);
@@ -169,9 +170,21 @@ describe('isnet-bench run --queue with isnet-bench worker', () => {
     expect((await misplaced.exited).code).toBe(2);
     expect(misplaced.stderr.trimEnd().split('\n').at(-1)).toBe(`isnet-bench worker: ${join(root, 'wrong', 'suite.json')}: missing: --out must be the shared results folder of the run (isnet-bench run --queue writes suite.json there)`);
     expect(misplaced.stderr).not.toMatch(/running in process/);
+
+    const first = cli(['worker', '--queue', queue, '--out', out, '--data-cache', cache]);
+    processes.push(first);
+    const job = (await first.waitFor(/^\[(cell-\w+)\] epoch 1\/2 batch 3\/8/m))[1]!;
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+    expect(first.stderr).toMatch(/^worker \S+: stopping; running cells stop after their current step/m);
+    expect(first.stderr).not.toMatch(/ failed /);
+    // All three jobs at once: the handed-back one among them, at once (no stall to wait for).
+    const next = cli(['worker', '--queue', queue, '--out', out, '--data-cache', cache, '--concurrency', '3']);
+    processes.push(next);
+    await next.waitFor(new RegExp(`^\\[${job}\\] resuming \\w+ from `, 'm'));
     run.child.kill('SIGINT');
     expect((await run.exited).code).toBe(130);
-    expect(run.stderr).toMatch(/^stopped: 0\/6 cells done; the same command continues$/m);
+    expect(run.stderr).toMatch(/^stopped: \d\/6 cells done; the same command continues$/m);
   }, 120_000);
 
   it('worker: --help, and a missing or bad --queue is one line naming it', async () => {
