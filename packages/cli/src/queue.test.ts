@@ -42,8 +42,8 @@ class Running {
     return match ? Promise.resolve(match) : new Promise((resolve) => this.waits.push({ pattern, resolve }));
   }
 
-  async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
     try {
       return await this.exited;
@@ -102,21 +102,24 @@ describe('isnet-bench run --queue with isnet-bench worker', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(processes.map((p) => p.stop()));
+    // The graceful stop has its test; here the workers and their cells' processes are simply ended.
+    await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+    const cells = processes.flatMap((p) => [...p.stderr.matchAll(/running in process (\d+)/g)].map((m) => Number(m[1])));
+    for (const pid of cells.filter(isAlive)) process.kill(pid, 'SIGKILL');
     await redis?.stop();
     await rm(root, { recursive: true, force: true });
   });
 
   it('three workers, one killed with SIGKILL mid-cell and Redis restarted meanwhile: the records of a one-process run, each written once', async () => {
+    const queue = `redis://127.0.0.1:${port}/0`;
+    const out = join(root, 'queued');
+    // The workers start (and wait for jobs) during the one-process run.
+    const workers = [1, 2, 3].map(() => cli(['worker', '--queue', queue, '--out', out, '--data-cache', cache, '--stall-seconds', '3']));
+    processes.push(...workers);
     const whole = cli(['run', suite, '--out', join(root, 'whole'), '--data-cache', cache]);
     processes.push(whole);
     expect((await whole.exited).code, whole.stderr.slice(-2000)).toBe(0);
     const expected = await records(join(root, 'whole'));
-
-    const queue = `redis://127.0.0.1:${port}/0`;
-    const out = join(root, 'queued');
-    const workers = [1, 2, 3].map(() => cli(['worker', '--queue', queue, '--out', out, '--data-cache', cache, '--stall-seconds', '3']));
-    processes.push(...workers);
     const started = performance.now();
     const run = cli(['run', suite, '--out', out, '--data-cache', cache, '--queue', queue]);
     processes.push(run);

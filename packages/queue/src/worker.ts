@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { canonicalJson, resultPaths } from '@isnet-bench/harness';
@@ -114,20 +115,18 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
 
   function runChild(job: Job<CellJobData, CellJobResult>, label: string): Promise<CellTaskReply> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [CELL_PROCESS], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+      // Its output through pipes, not the worker's own streams: a killed worker's pipes close at once.
+      const child = spawn(process.execPath, [CELL_PROCESS], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
       children.set(job.id!, child);
       log(`${label} running in process ${child.pid}`);
       let reply: CellTaskReply | undefined;
       let lastLine = '';
-      let partial = '';
-      child.stderr!.on('data', (chunk: Buffer) => {
-        const lines = (partial + chunk.toString()).split('\n');
-        partial = lines.pop()!;
-        for (const line of lines) {
+      for (const stream of [child.stdout!, child.stderr!]) {
+        createInterface({ input: stream }).on('line', (line) => {
           log(`${label} ${line}`);
           lastLine = line;
-        }
-      });
+        });
+      }
       child.on('message', (message: CellTaskReply) => (reply = message));
       child.on('close', (code, signal) => {
         children.delete(job.id!);
