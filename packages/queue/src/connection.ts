@@ -43,10 +43,11 @@ export function queueOptions(url: string): RedisOptions {
   };
 }
 
-/** A Redis connection and whether it is up (BullMQ's own errors during an outage are its echoes). */
+/** A Redis connection, and the one place BullMQ's errors are reported. */
 export interface QueueConnection {
   readonly redis: Redis;
-  reachable(): boolean;
+  /** Logs a queue error in one line, unless it repeats the last one or echoes an outage already reported. */
+  report(error: unknown): void;
 }
 
 /**
@@ -69,7 +70,15 @@ export function openConnection(url: string, log: (message: string) => void): Que
     down = false;
     connected = true;
   });
-  return { redis, reachable: () => !down && redis.status === 'ready' };
+  let lastError = '';
+  return {
+    redis,
+    report(error) {
+      const message = oneLine(error);
+      if (!down && redis.status === 'ready' && message !== lastError) log(`queue: ${message}`);
+      lastError = message;
+    },
+  };
 }
 
 /** An error's message in one line (ioredis aggregates some). */

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { describeCell, openSuite, Progress, readRecords, recordsInOrder, startResults, writeResults, type Cell, type CellRecord, type Suite, type SuiteRunResult } from '@isnet-bench/harness';
-import { describeQueue, oneLine, openConnection, QUEUE_NAME, queueOptions } from './connection.js';
+import { describeQueue, openConnection, QUEUE_NAME, queueOptions } from './connection.js';
 import { cellJobs, type CellJob, type CellJobData, type CellJobResult } from './jobs.js';
 
 export interface QueueRunOptions {
@@ -45,18 +45,13 @@ export async function runSuiteOnQueue(suite: Suite, options: QueueRunOptions): P
 
   const connection = openConnection(options.queue, log);
   const queue = new Queue<CellJobData, CellJobResult>(QUEUE_NAME, { connection: connection.redis });
-  let lastError = '';
-  queue.on('error', (error) => {
-    const message = oneLine(error);
-    if (connection.reachable() && message !== lastError) log(`queue: ${message}`);
-    lastError = message;
-  });
+  queue.on('error', connection.report);
   try {
     const jobs = cellJobs(suite, pending);
     await enqueue(queue, jobs);
     log(`suite '${suite.name}': ${cells.length} cells, ${cells.length - pending.length} done, ${pending.length} queued as ${jobs.length} jobs on ${describeQueue(options.queue)}; results in ${options.out}`);
     const workers = await queue.getWorkersCount();
-    log(workers ? `${workers} worker${workers === 1 ? "" : "s"} connected` : `no worker connected yet: start 'isnet-bench worker --queue ${describeQueue(options.queue)} --out DIR' on each machine (DIR: this results folder as it mounts it)`);
+    log(workers ? `${workers} worker${workers === 1 ? '' : 's'} connected` : `no worker connected yet: start 'isnet-bench worker --queue ${describeQueue(options.queue)} --out DIR' on each machine (DIR: this results folder as it mounts it)`);
     return await collect(queue, jobs, records, cells, options, log);
   } finally {
     await queue.close();

@@ -100,12 +100,8 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
       child.kill('SIGKILL');
     }
   });
-  let lastError = '';
   worker.on('error', (error) => {
-    // During an outage the connection has said so once already.
-    const message = oneLine(error);
-    if (connection.reachable() && message !== lastError && ![...lost].some((id) => message.includes(id))) log(`queue: ${message}`);
-    lastError = message;
+    if (![...lost].some((id) => error.message.includes(id))) connection.report(error);
   });
   worker.on('failed', (job, error) => {
     if (job && !(error instanceof WaitingError)) log(`[${job.id}] failed (attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1}): ${oneLine(error)}`);
