@@ -33,7 +33,14 @@ class Running {
         }
       }
     });
-    this.exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) => {
+      child.on('close', (code, signal) => resolve({ code, signal }));
+      // A program that cannot be started (not installed) ends at once, saying why.
+      child.on('error', (error) => {
+        this.stderr += `${error.message}\n`;
+        resolve({ code: null, signal: null });
+      });
+    });
   }
 
   /** The first match of `pattern` in stderr, now or once it appears. */
@@ -71,7 +78,7 @@ async function startRedis(port: number, dir: string): Promise<Running> {
     new Promise<boolean>((resolve) => redis.child.stdout!.on('data', () => redis.stdout.includes('Ready to accept connections') && resolve(true))),
     redis.exited.then(() => false),
   ]);
-  if (!ready) throw new Error(`redis-server did not start: ${redis.stdout}${redis.stderr}`);
+  if (!ready) throw new Error(`redis-server did not start (.ci/run installs it: apt-get install redis-server): ${redis.stdout}${redis.stderr}`);
   return redis;
 }
 
