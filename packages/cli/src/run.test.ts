@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,9 @@ import { runCli } from './cli.js';
 // The built command, as a user runs it (npm test builds first).
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const smoke = fileURLToPath(new URL('../../../benchmarks/smoke.json', import.meta.url));
+// Two methods, two epochs of 8 steps with a checkpoint every 2 steps, and the epoch timing:
+// every kind of moment a kill can land on, in a few seconds per run.
+const suite = fileURLToPath(new URL('../../../fixtures/suites/kill-probe.json', import.meta.url));
 
 interface Invocation {
   code: number | null;
@@ -43,26 +46,11 @@ const records = async (out: string) => (await readFile(join(out, 'results.jsonl'
 // kernels they need more than the default two minutes.
 describe('isnet-bench run', () => {
   let root: string;
-  let suite: string;
   let cache: string;
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'isnet-run-cli-'));
     cache = join(root, 'cache');
-    // Two methods, two epochs of 8 steps with a checkpoint every 2 steps, and the epoch timing:
-    // every kind of moment a kill can land on, in a few seconds per run.
-    suite = join(root, 'kill.json');
-    await writeFile(
-      suite,
-      JSON.stringify({
-        name: 'kill-probe',
-        datasets: { digits: { kind: 'mnist-bias', options: { bias: 'position', trainCount: 256, validationCount: 64, testCount: 96 } } },
-        methods: [{ method: 'standard' }, { method: 'selective' }],
-        backbones: ['tiny'],
-        accuracy: { train: { epochs: 2, batchSize: 32, checkpointEvery: 2, logEvery: 1 }, evaluation: { batchSize: 48 } },
-        timing: { dataset: 'digits', classes: [2, 12], epochImages: 64, batchSize: 32, rounds: 2, warmupSteps: 1 },
-      }),
-    );
   });
 
   afterAll(async () => {

@@ -8,4 +8,23 @@ export { canonicalJson, defaultDataCache, openSuiteDataset } from './dataset-cac
 export { mappedLabel, measureEpochTimes } from './epoch-time.js';
 export { CSV_COLUMNS, environment, readResults, RESULT_FORMAT, RESULT_VERSION, ResultsError, resultsCsv, resultsJsonl, spread, withoutTiming, type CellRecord, type EpochTime, type Spread } from './record.js';
 export { parseSuite, readSuite, SUITE_SCHEMA_ID, SuiteError, suiteJsonSchema, type Suite, type SuiteInput } from './suite.js';
-export { resultPaths, runSuite, type SuiteRunOptions, type SuiteRunResult } from './suite-run.js';
+export {
+  describeEpochTimeGroup,
+  epochTimeGroups,
+  openSuite,
+  Progress,
+  readRecords,
+  recordFile,
+  recordsInOrder,
+  recordText,
+  resultPaths,
+  runAccuracyCell,
+  runEpochTimeGroup,
+  runSuite,
+  startResults,
+  writeResults,
+  type CellRunOptions,
+  type OpenedSuite,
+  type SuiteRunOptions,
+  type SuiteRunResult,
+} from './suite-run.js';

@@ -5,7 +5,7 @@ import { expandCells, type Cell, type CellDataset } from './cells.js';
 import { canonicalJson } from './dataset-cache.js';
 import { readResults, ResultsError, withoutTiming, type CellRecord } from './record.js';
 import type { Suite } from './suite.js';
-import { RECORD_FILE, recordsInOrder, resultPaths, writeResults } from './suite-run.js';
+import { recordFile, recordsInOrder, recordText, resultPaths, writeResults } from './suite-run.js';
 
 export interface MergeOutcome {
   readonly cells: readonly Cell[];
@@ -62,7 +62,7 @@ export async function mergeResults(dirs: readonly string[], out: string): Promis
     const record = records.get(cell.id);
     if (!record) continue;
     await mkdir(resultPaths(out).cell(cell.id), { recursive: true });
-    await writeFileAtomic(join(resultPaths(out).cell(cell.id), RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+    await writeFileAtomic(recordFile(out, cell.id), recordText(record));
   }
   await writeResults(out, cells, records);
   return { cells, records: recordsInOrder(cells, records), missing: cells.filter((c) => !records.has(c.id)) };

@@ -43,22 +43,23 @@ export function resultPaths(out: string) {
   return { jsonl: join(out, 'results.jsonl'), csv: join(out, 'results.csv'), suite: join(out, 'suite.json'), cell: (id: string) => join(out, 'cells', id) };
 }
 
-/**
- * Runs a suite into a results folder. Every finished cell's record is kept in its own folder
- * and the results files are rewritten from them after each cell, so a run killed at any
- * moment and started again redoes no finished cell, resumes a cell in training from its last
- * checkpoint, and ends with the same records (wall-clock times aside).
- */
-export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<SuiteRunResult> {
-  const log = options.log ?? (() => {});
-  const paths = resultPaths(options.out);
-  await mkdir(join(options.out, 'cells'), { recursive: true });
-  await writeFileAtomic(paths.suite, `${JSON.stringify({ ...suite, ...(options.shard ? { shard: options.shard } : {}) }, null, 2)}\n`);
+/** A suite ready to run: its cells (a shard's, when given) and their opened datasets. */
+export interface OpenedSuite {
+  readonly suite: Suite;
+  readonly cells: readonly Cell[];
+  readonly datasets: ReadonlyMap<string, OpenedDataset>;
+}
 
+/**
+ * Opens (building on first use) a suite's datasets and lists its cells, those of `shard` when
+ * given; a method that needs foreground masks on a dataset without them fails here, before
+ * any cell runs.
+ */
+export async function openSuite(suite: Suite, options: { dataCache?: string; log?: (message: string) => void; shard?: Shard } = {}): Promise<OpenedSuite> {
   const cache = options.dataCache ?? defaultDataCache();
   const datasets = new Map<string, OpenedDataset>();
   for (const name of new Set([...(suite.accuracy?.datasets ?? []), ...(suite.timing ? [suite.timing.dataset] : [])])) {
-    datasets.set(name, await openSuiteDataset(suite.datasets[name]!, cache, log));
+    datasets.set(name, await openSuiteDataset(suite.datasets[name]!, cache, options.log ?? (() => {})));
   }
   const identities = Object.fromEntries([...datasets].map(([name, d]): [string, CellDataset] => [name, { name, fingerprint: d.fingerprint }]));
   const { shard } = options;
@@ -72,14 +73,109 @@ export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<
       }
     }
   }
+  return { suite, cells, datasets };
+}
 
+/** Creates a results folder for a suite: cells/ and suite.json (what merge checks shards against). */
+export async function startResults(out: string, suite: Suite, shard?: Shard): Promise<void> {
+  await mkdir(join(out, 'cells'), { recursive: true });
+  await writeFileAtomic(resultPaths(out).suite, `${JSON.stringify({ ...suite, ...(shard ? { shard } : {}) }, null, 2)}\n`);
+}
+
+/** The records of those `cells` that have one in the results folder. */
+export async function readRecords(out: string, cells: readonly Pick<Cell, 'id'>[]): Promise<Map<string, CellRecord>> {
   const records = new Map<string, CellRecord>();
   for (const cell of cells) {
-    const record = await readRecord(join(paths.cell(cell.id), RECORD_FILE));
+    const record = await readRecord(recordFile(out, cell.id));
     if (record) records.set(cell.id, record);
   }
+  return records;
+}
+
+/** Where a cell's record is kept. */
+export const recordFile = (out: string, id: string) => join(resultPaths(out).cell(id), RECORD_FILE);
+
+/** What running a cell needs besides the cell: where it writes and whose machine it is. */
+export interface CellRunOptions {
+  /** The results folder (the cell's checkpoints go to cells/<id>/). */
+  readonly out: string;
+  readonly environment: CellRecord['environment'];
+  readonly log?: (message: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Trains and tests an accuracy cell, resuming from its checkpoints; undefined when the signal stopped it. */
+export async function runAccuracyCell(opened: OpenedSuite, cell: AccuracyCell, options: CellRunOptions): Promise<CellRecord | undefined> {
+  const started = new Date();
+  const dataset = opened.datasets.get(cell.dataset.name)!;
+  const dir = resultPaths(options.out).cell(cell.id);
+  const outcome = await trainAndEvaluate(
+    { method: cell.method, model: cell.backbone, modelOptions: cell.backboneOptions, methodConfig: cell.methodConfig, train: cell.train, seed: cell.seed, evaluation: cell.evaluation },
+    dataset,
+    dir,
+    { log: options.log, signal: options.signal, resume: existsSync(join(dir, 'run.json')) },
+  );
+  if (!outcome.evaluation) return undefined;
+  const training = outcome.training!;
+  return {
+    ...recordBase(opened.suite, cell, dataset, options.environment, started),
+    methodConfig: outcome.methodConfig,
+    train: cell.train,
+    prepared: outcome.prepared ?? null,
+    training: {
+      epochs: training.epochs.length,
+      bestEpoch: training.bestEpoch,
+      bestMetric: training.bestMetric,
+      steps: training.steps,
+      trainImages: training.trainImages,
+      epochSeconds: spread(training.epochs.map((e) => e.trainSeconds)),
+    },
+    evaluation: outcome.evaluation,
+  };
+}
+
+/**
+ * A backbone's epoch-time cells: they are timed together (interleaved), the standard
+ * classifier's among them, so they run as one unit.
+ */
+export function epochTimeGroups(cells: readonly Cell[]): EpochTimeCell[][] {
+  const groups = new Map<string, EpochTimeCell[]>();
+  for (const cell of cells) {
+    if (cell.kind !== 'epoch-time') continue;
+    const key = JSON.stringify([cell.backbone, cell.backboneOptions]);
+    groups.set(key, [...(groups.get(key) ?? []), cell]);
+  }
+  return [...groups.values()];
+}
+
+/** Times one of epochTimeGroups' groups; the records in the group's order, or undefined when the signal stopped it. */
+export async function runEpochTimeGroup(opened: OpenedSuite, group: readonly EpochTimeCell[], options: Omit<CellRunOptions, 'out'>): Promise<CellRecord[] | undefined> {
+  const dataset = opened.datasets.get(group[0]!.dataset.name)!;
+  const started = new Date();
+  const times = await measureEpochTimes(group, dataset, { log: options.log, signal: options.signal });
+  if (!times) return undefined;
+  // The suite parsed each method config with its schema already.
+  return group.map((cell): CellRecord => ({ ...recordBase(opened.suite, cell, dataset, options.environment, started), methodConfig: cell.methodConfig, epochTime: times.get(cell.id)! }));
+}
+
+/** The text of a record file. */
+export const recordText = (record: CellRecord) => `${JSON.stringify(record, null, 2)}\n`;
+
+/**
+ * Runs a suite into a results folder. Every finished cell's record is kept in its own folder
+ * and the results files are rewritten from them after each cell, so a run killed at any
+ * moment and started again redoes no finished cell, resumes a cell in training from its last
+ * checkpoint, and ends with the same records (wall-clock times aside).
+ */
+export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<SuiteRunResult> {
+  const log = options.log ?? (() => {});
+  await startResults(options.out, suite, options.shard);
+  const opened = await openSuite(suite, { dataCache: options.dataCache, log, shard: options.shard });
+  const { cells } = opened;
+  const records = await readRecords(options.out, cells);
   const pending = cells.filter((c) => !records.has(c.id));
   if (options.plan) return { completed: pending.length === 0, cells, records: recordsInOrder(cells, records) };
+  const { shard } = options;
   const which = shard ? ` (shard ${shard.index}/${shard.count})` : '';
   log(`suite '${suite.name}'${which}: ${cells.length} cells, ${cells.length - pending.length} done, ${pending.length} to run; results in ${options.out}`);
   const progress = new Progress(cells.length, () => cells.filter((c) => c.kind === 'accuracy' && !records.has(c.id)).length, log, records.size);
@@ -89,61 +185,34 @@ export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<
   for (const cell of pending.filter((c): c is AccuracyCell => c.kind === 'accuracy')) {
     const at = `[${progress.next()}/${cells.length}] `;
     log(`${at}${describeCell(cell)}`);
-    const started = new Date();
-    const dataset = datasets.get(cell.dataset.name)!;
-    const outcome = await trainAndEvaluate(
-      { method: cell.method, model: cell.backbone, modelOptions: cell.backboneOptions, methodConfig: cell.methodConfig, train: cell.train, seed: cell.seed, evaluation: cell.evaluation },
-      dataset,
-      paths.cell(cell.id),
-      { log: (m) => log(`${at}${m}`), signal: options.signal, resume: existsSync(join(paths.cell(cell.id), 'run.json')) },
-    );
-    if (!outcome.evaluation) return stopped(cells, records, write);
-    const training = outcome.training!;
-    const record: CellRecord = {
-      ...recordBase(suite, cell, dataset, env, started),
-      methodConfig: outcome.methodConfig,
-      train: cell.train,
-      prepared: outcome.prepared ?? null,
-      training: {
-        epochs: training.epochs.length,
-        bestEpoch: training.bestEpoch,
-        bestMetric: training.bestMetric,
-        steps: training.steps,
-        trainImages: training.trainImages,
-        epochSeconds: spread(training.epochs.map((e) => e.trainSeconds)),
-      },
-      evaluation: outcome.evaluation,
-    };
-    await finish(cell, record);
+    const record = await runAccuracyCell(opened, cell, { out: options.out, environment: env, log: (m) => log(`${at}${m}`), signal: options.signal });
+    if (!record) return stopped(cells, records, write);
+    await finish(record);
+    progress.done((Date.parse(record.finished) - Date.parse(record.started)) / 1000);
   }
 
-  const timing = pending.filter((c): c is EpochTimeCell => c.kind === 'epoch-time');
-  // A backbone's cells are timed together (interleaved), the standard classifier's among them.
-  for (const backbone of new Set(timing.map((c) => JSON.stringify([c.backbone, c.backboneOptions])))) {
-    const group = cells.filter((c): c is EpochTimeCell => c.kind === 'epoch-time' && JSON.stringify([c.backbone, c.backboneOptions]) === backbone);
+  for (const group of epochTimeGroups(cells).filter((g) => g.some((c) => !records.has(c.id)))) {
     const at = `[${progress.next()}-${progress.skip(group.length - 1)}/${cells.length}] `;
-    log(`${at}epoch time on ${group[0]!.backbone}: ${group.length} cells (methods x class counts), ${group[0]!.timing.rounds} rounds`);
-    const dataset = datasets.get(group[0]!.dataset.name)!;
-    const started = new Date();
-    const times = await measureEpochTimes(group, dataset, { log: (m) => log(`${at}${m}`), signal: options.signal });
-    if (!times) return stopped(cells, records, write);
-    for (const cell of group) {
-      // The suite parsed each method config with its schema already.
-      const record: CellRecord = { ...recordBase(suite, cell, dataset, env, started), methodConfig: cell.methodConfig, epochTime: times.get(cell.id)! };
-      await finish(cell, record, false);
-    }
+    log(`${at}${describeEpochTimeGroup(group)}`);
+    const groupRecords = await runEpochTimeGroup(opened, group, { environment: env, log: (m) => log(`${at}${m}`), signal: options.signal });
+    if (!groupRecords) return stopped(cells, records, write);
+    for (const record of groupRecords) await finish(record);
     progress.done();
   }
   await write();
   return { completed: true, cells, records: recordsInOrder(cells, records) };
 
-  async function finish(cell: Cell, record: CellRecord, count = true) {
-    await mkdir(paths.cell(cell.id), { recursive: true });
-    await writeFileAtomic(join(paths.cell(cell.id), RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
-    records.set(cell.id, record);
+  async function finish(record: CellRecord) {
+    await mkdir(resultPaths(options.out).cell(record.id), { recursive: true });
+    await writeFileAtomic(recordFile(options.out, record.id), recordText(record));
+    records.set(record.id, record);
     await write();
-    if (count) progress.done((Date.parse(record.finished) - Date.parse(record.started)) / 1000);
   }
+}
+
+/** One line naming a backbone's epoch-time group for progress output. */
+export function describeEpochTimeGroup(group: readonly EpochTimeCell[]): string {
+  return `epoch time on ${group[0]!.backbone}: ${group.length} cells (methods x class counts), ${group[0]!.timing.rounds} rounds`;
 }
 
 function recordBase(suite: Suite, cell: Cell, dataset: OpenedDataset, env: CellRecord['environment'], started: Date) {
@@ -191,15 +260,17 @@ async function readRecord(file: string): Promise<CellRecord | undefined> {
 }
 
 /** Cells done, with an estimate of the training time left from the accuracy cells finished in this run. */
-class Progress {
+export class Progress {
   private readonly seconds: number[] = [];
   private position: number;
 
+  /** `parallel`: how many cells run at a time (the workers of a queue), which divides the estimate. */
   constructor(
     private readonly total: number,
     private readonly trainingLeft: () => number,
     private readonly log: (message: string) => void,
     finished: number,
+    private readonly parallel: () => number = () => 1,
   ) {
     this.position = finished;
   }
@@ -218,7 +289,7 @@ class Progress {
     if (seconds !== undefined) this.seconds.push(seconds);
     const mean = this.seconds.reduce((a, b) => a + b, 0) / (this.seconds.length || 1);
     const left = this.trainingLeft();
-    const eta = this.seconds.length && left ? `; the ${left} accuracy cells left take about ${formatMinutes(mean * left)}` : '';
+    const eta = this.seconds.length && left ? `; the ${left} accuracy cells left take about ${formatMinutes((mean * left) / Math.max(1, this.parallel()))}` : '';
     this.log(`suite: ${this.position}/${this.total} cells done (${Math.round((100 * this.position) / this.total)}%)${eta}`);
   }
 }

@@ -11,8 +11,9 @@ import { results } from './results.js';
 import { run } from './run.js';
 import { schema } from './schema.js';
 import { trainCommand } from './train.js';
+import { worker } from './worker.js';
 
 export type { Command } from './command.js';
 
 /** Every subcommand, in the order `isnet-bench --help` lists them. */
-export const COMMANDS: Command[] = [run, results, merge, methods, schema, data, trainCommand, evaluateCommand, bench, doctor, gradcheck, conformance];
+export const COMMANDS: Command[] = [run, worker, results, merge, methods, schema, data, trainCommand, evaluateCommand, bench, doctor, gradcheck, conformance];

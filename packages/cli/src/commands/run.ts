@@ -1,5 +1,6 @@
 import { parseFlags } from '../flags.js';
 import { defaultDataCache, describeCell, parseShard, readSuite, resultPaths, runSuite } from '@isnet-bench/harness';
+import { runSuiteOnQueue, type QueueRunResult } from '@isnet-bench/queue';
 import { UsageError } from '../io.js';
 import { startEngine, untilInterrupted } from '../session.js';
 import { formatSummary } from '../summary.js';
@@ -8,7 +9,7 @@ import type { Command } from './command.js';
 export const run: Command = {
   name: 'run',
   summary: 'run a benchmark suite (train, test, time) into a results folder; rerun the same command to resume',
-  usage: `isnet-bench run SUITE.json --out DIR [--shard i/n] [--data-cache DIR] [--list] [--backend B] [--json]
+  usage: `isnet-bench run SUITE.json --out DIR [--shard i/n | --queue redis://HOST:PORT/DB] [--data-cache DIR] [--list] [--backend B] [--json]
 
 Validates the suite (every method's config against its schema) before anything runs, builds
 its datasets on first use (cached by their options), then runs its cells: accuracy cells train
@@ -25,6 +26,9 @@ cells are not redone and a cell in training resumes from its last checkpoint.
                      ISNET_BENCH_DATA sets it too)
   --shard i/n        run only the i-th of n shares of the cells (a backbone's epoch timing stays in
                      one share); isnet-bench merge joins the shards' folders into one
+  --queue URL        run the cells on workers instead (isnet-bench worker --help): enqueue them on
+                     this Redis database, wait for the records in DIR (a folder the workers share)
+                     with progress, then write the results files; rerunning continues
   --list             print the cells (id, what, done or not) and exit
   --backend B        tensorflow | wasm | cpu
   --json             print the records as JSON lines instead of the summary tables
@@ -34,7 +38,7 @@ mnist-paper.json (the reference protocol); isnet-bench schema suite prints their
     const { values, positionals } = parseFlags({
       args,
       allowPositionals: true,
-      options: { out: { type: 'string' }, shard: { type: 'string' }, 'data-cache': { type: 'string' }, list: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' } },
+      options: { out: { type: 'string' }, shard: { type: 'string' }, queue: { type: 'string' }, 'data-cache': { type: 'string' }, list: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' } },
     });
     const [file, ...extra] = positionals;
     if (!file) throw new UsageError('give the suite file, e.g. isnet-bench run benchmarks/quick.json --out results/quick');
@@ -42,15 +46,25 @@ mnist-paper.json (the reference protocol); isnet-bench schema suite prints their
     const { out } = values;
     if (!out) throw new UsageError('give --out DIR, the results folder');
     const shard = values.shard === undefined ? undefined : shardFlag(values.shard);
+    if (shard && values.queue) throw new UsageError('--shard and --queue: a queue shares the cells out itself; give one of them');
     const suite = await readSuite(file);
-    const engine = await startEngine(values.backend, io);
+    const { queue } = values;
+    // On a queue the workers train; this process only enqueues and collects.
+    const engine = queue ? undefined : await startEngine(values.backend, io);
     return untilInterrupted(io, 'the same command continues', async (signal) => {
-      const result = await runSuite(suite, { out, shard, dataCache: values['data-cache'], engine, log: (m) => io.err(m), signal, plan: values.list });
+      const options = { out, dataCache: values['data-cache'], log: (m: string) => io.err(m), signal, plan: values.list };
+      const result = queue ? await runSuiteOnQueue(suite, { ...options, queue }) : await runSuite(suite, { ...options, shard, engine: engine! });
       if (values.list) {
         for (const cell of result.cells) io.out(`${cell.id}  ${result.records.some((r) => r.id === cell.id) ? 'done' : '    '}  ${cell.kind.padEnd(10)}  ${describeCell(cell)}`);
         return 0;
       }
       io.out(values.json ? result.records.map((r) => JSON.stringify(r)).join('\n') : formatSummary(result.records));
+      const { failed = [] } = result as Partial<QueueRunResult>;
+      for (const { cell, reason } of failed) io.err(`failed: ${describeCell(cell)}: ${reason}`);
+      if (failed.length) {
+        io.err(`${result.records.length}/${result.cells.length} cells done, ${failed.length} failed; fix the cause and rerun the same command (it retries them)`);
+        return 1;
+      }
       if (!result.completed) {
         io.err(`stopped: ${result.records.length}/${result.cells.length} cells done; the same command continues`);
         return 130;
