@@ -102,6 +102,7 @@ export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<
     const record: CellRecord = {
       ...recordBase(suite, cell, dataset, env, started),
       methodConfig: outcome.methodConfig,
+      explainer: methodDefinition(cell.method).attentionExplainer,
       train: cell.train,
       prepared: outcome.prepared ?? null,
       training: {
