@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Batch } from '@isnet-bench/data';
-import { isnetLoss } from '@isnet-bench/isnet-core';
 import { lrpFlex } from '@isnet-bench/explainers';
+import { isnetLoss } from '@isnet-bench/isnet-core';
 import type { ExplainedClass, LrpClassifier } from '@isnet-bench/lrp';
 import type { Method } from '@isnet-bench/training';
 import type { FasterIsnetConfig } from './config.js';

@@ -35,10 +35,11 @@ export type OriginalIsnetConfigInput = z.input<typeof OriginalIsnetConfig>;
  */
 export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIsnetConfigInput = {}): Method {
   const config = OriginalIsnetConfig.parse(input);
+  const everyClass = lrpFlexEveryClass(config.lrp);
 
   /** The loss of one group of classes, weighted by its share of all C maps; CE with the first. */
   const groupLoss = (batch: Batch, classList: number[] | undefined, classCount: number | undefined, first: boolean): MethodLoss => {
-    const { logits, heatmap: heatmaps } = lrpFlexEveryClass(config.lrp).explain(classifier, batch.images, { classes: classList, training: true, updateStatistics: first });
+    const { logits, heatmap: heatmaps } = everyClass.explain(classifier, batch.images, { classes: classList, training: true, updateStatistics: first });
     const share = classList && classCount ? classList.length / classCount : 1;
     const heatmap = tf.mul(heatmapLoss(heatmaps as Tensor5D, batch.masks, config.loss).total, share) as Scalar;
     if (!first) return { total: tf.mul(heatmap, config.loss.P) as Scalar, parts: { heatmap } };
