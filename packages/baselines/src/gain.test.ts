@@ -4,7 +4,7 @@ import { initEngine, seededRandom, uniform } from '@isnet-bench/engine';
 import { LrpClassifier } from '@isnet-bench/lrp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createGain, gainDefinition, gainLoss, GainConfig } from './gain.js';
-import { gradCam, GradCamLayerError } from './grad-cam.js';
+import { gradCam, GradCamLayerError } from '@isnet-bench/explainers';
 import { batchOf, checkWeightGradient, tensorsLeftPerStep } from './test-support/weight-gradients.js';
 
 const CLASSES = 3;

@@ -5,7 +5,7 @@ import { logSoftmax, softmaxCrossEntropy } from '@isnet-bench/engine';
 import type { Batch } from '@isnet-bench/data';
 import { LrpClassifier, predictLogits } from '@isnet-bench/lrp';
 import { defineMethod, type Method, type MethodContext } from '@isnet-bench/training';
-import { attentionAtImageSize, checkGradCamLayer, gradCam, GradCamLayerError } from './grad-cam.js';
+import { ATTENTION_EXPLAINER, checkGradCamLayer, gradCamExplainer, GradCamLayerError } from '@isnet-bench/explainers';
 
 /**
  * GAIN with external supervision: the defaults are the paper's (Li et al., 2018: alpha = 1,
@@ -43,9 +43,9 @@ export interface GainLoss {
  */
 export function gainLoss(classifier: LrpClassifier, batch: Pick<Batch, 'images' | 'masks' | 'labels'>, config: GainConfig & { layer: string }, weights?: Tensor): GainLoss {
   const { images, masks, labels } = batch;
-  const { map, logits } = gradCam(classifier, images, labels, config.layer, { training: true, updateStatistics: true, weights: weights ?? config.gradCamWeights });
-  const attention = attentionAtImageSize(map, [images.shape[1], images.shape[2]]);
-  const target = tf.cast(tf.oneHot(labels, logits.shape[1]), 'float32');
+  const explainer = gradCamExplainer(config.layer, { weights: weights ?? config.gradCamWeights });
+  const { heatmap: attention, logits } = explainer.explain(classifier, images, { classes: 'label', labels, training: true, updateStatistics: true });
+  const target = tf.cast(tf.oneHot(labels, logits.shape[1]!), 'float32');
   const classification = softmaxCrossEntropy(target, logits);
   const softMask = tf.sigmoid(tf.mul(config.omega, tf.sub(attention, config.sigma)));
   const erased = tf.sub(images, tf.mul(softMask, images)) as Tensor4D;
@@ -88,6 +88,7 @@ export const gainDefinition = defineMethod({
   description: "GAIN with external supervision: cross-entropy, attention mining on the Grad-CAM-erased image, and the Grad-CAM map's squared error to the mask",
   paper: 'Li, Wu, Peng, Ernst, Fu (2018). Tell Me Where to Look: Guided Attention Inference Network. IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR 2018)',
   needsMasks: true,
+  attentionExplainer: ATTENTION_EXPLAINER.name,
   config: GainConfig,
   create: (config, context) => createGain(new LrpClassifier(context.backbone()), { ...config, layer: gainLayer(config, context) }),
 });

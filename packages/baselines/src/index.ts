@@ -2,9 +2,8 @@ import '@isnet-bench/engine';
 
 export { createStandardClassifier } from './standard.js';
 export { standardDefinition } from './definitions.js';
-export { createRrr, rrrDefinition, rrrLoss, RrrConfig, type RrrConfigInput, type RrrLoss } from './rrr.js';
+export { createRrr, RRR_EXPLAINER, rrrDefinition, rrrLoss, RrrConfig, type RrrConfigInput, type RrrLoss } from './rrr.js';
 export { createGain, gainDefinition, gainLoss, GainConfig, type GainConfigInput, type GainLoss } from './gain.js';
-export { attentionAtImageSize, gradCam, GradCamLayerError, type GradCamOptions, type GradCamResult } from './grad-cam.js';
 export { Unet, unetGraph, unetDepth, UnetOptions, modelVariables, MAX_DEFAULT_DEPTH, type UnetGraph } from './unet.js';
 export { segmentationLoss, DICE_SMOOTHING, type SegmentationLoss } from './segmentation-loss.js';
 export { createUnetSegmenter, validateByDice, UNET_SEGMENTER } from './unet-segmenter.js';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayersModel, Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { softmaxCrossEntropy } from '@isnet-bench/engine';
+import { ATTENTION_EXPLAINER } from '@isnet-bench/explainers';
 import { LrpClassifier } from '@isnet-bench/lrp';
 import { poolAndClassify } from '@isnet-bench/models';
 import { defineMethod, type Method } from '@isnet-bench/training';
@@ -79,6 +80,7 @@ export const multitaskUnetDefinition = defineMethod({
   paper:
     'Ronneberger, Fischer, Brox (2015). U-Net: Convolutional Networks for Biomedical Image Segmentation. MICCAI 2015, LNCS 9351, 234-241; the multi-task baseline of Bassi, Dertkigil, Cavalli (2024), Nature Communications 15, 291, and of Bassi, Decherchi, Cavalli (2024), Faster ISNet for Background Bias Mitigation on Deep Neural Networks, IEEE Access 12, 155151-155167',
   needsMasks: true,
+  attentionExplainer: ATTENTION_EXPLAINER.name,
   config: MultitaskUnetConfig,
   create(config, context) {
     const models = multitaskUnetModels(context.inputShape, context.classes, context.seed, config);

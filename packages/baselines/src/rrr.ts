@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Scalar, Tensor } from '@tensorflow/tfjs';
+import type { Scalar } from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { logSoftmax, softmaxCrossEntropy } from '@isnet-bench/engine';
+import { softmaxCrossEntropy } from '@isnet-bench/engine';
 import type { Batch } from '@isnet-bench/data';
+import { ATTENTION_EXPLAINER, inputGradient, SUMMED_LOG_PROBABILITIES } from '@isnet-bench/explainers';
 import { LrpClassifier } from '@isnet-bench/lrp';
 import { defineMethod, type Method } from '@isnet-bench/training';
 
@@ -33,26 +34,20 @@ export interface RrrLoss {
   weightPenalty: Scalar;
 }
 
+/** RRR's heatmap: the input gradient of the log-probabilities summed over classes and images. */
+export const RRR_EXPLAINER = inputGradient(SUMMED_LOG_PROBABILITIES);
+
 /**
  * The RRR loss of a batch with masks (1 = foreground). g = d/dx of the log-probabilities
  * summed over classes and over the batch, with x the images on [0, pixelScale]; the
  * right-reasons term is the sum over background pixels (1 - mask, every channel) of g^2, per
  * image, averaged over the batch like the cross-entropy (the paper sums both over a batch: the
  * same ratio). total = cross-entropy + lambda * right reasons + weightDecay * sum(theta^2).
- * Its weight gradient differentiates the input gradient: second order, through the engine's
- * logSoftmax (stock tf.logSoftmax's second-order gradient is wrong).
+ * Its weight gradient differentiates the input gradient: second order.
  */
 export function rrrLoss(classifier: LrpClassifier, batch: Pick<Batch, 'images' | 'masks' | 'labels'>, config: RrrConfig): RrrLoss {
   const { images, masks, labels } = batch;
-  let kept: Tensor | undefined;
-  const summedLogProbabilities = (x: Tensor): Scalar => {
-    kept = tf.keep(classifier.trainingLogits(x));
-    return tf.sum(logSoftmax(kept)) as Scalar;
-  };
-  const inputGradient = tf.grad(summedLogProbabilities)(images);
-  // (Kept through tf.grad's scope; a clone belongs to the caller's.)
-  const logits = tf.clone(kept!);
-  kept!.dispose();
+  const { heatmap: inputGradient, logits } = RRR_EXPLAINER.explain(classifier, images, { training: true, updateStatistics: true });
   const classification = softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1]!), logits);
   const background = tf.sub(1, masks);
   const rightReasons = tf.div(tf.sum(tf.square(tf.mul(background, inputGradient))), images.shape[0] * config.pixelScale ** 2) as Scalar;
@@ -88,6 +83,7 @@ export const rrrDefinition = defineMethod({
   description: 'Right for the Right Reasons: cross-entropy plus the squared input gradients of the summed log-probabilities on the background',
   paper: 'Ross, Hughes, Doshi-Velez (2017). Right for the Right Reasons: Training Differentiable Models by Constraining their Explanations. IJCAI 2017, 2662-2670',
   needsMasks: true,
+  attentionExplainer: ATTENTION_EXPLAINER.name,
   config: RrrConfig,
   create: (config, context) => createRrr(new LrpClassifier(context.backbone()), config),
 });

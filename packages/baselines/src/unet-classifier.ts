@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { softmaxCrossEntropy } from '@isnet-bench/engine';
+import { ATTENTION_EXPLAINER } from '@isnet-bench/explainers';
 import { LrpClassifier } from '@isnet-bench/lrp';
 import { assignCheckpoint, checkCheckpoint, checkpointPaths, CheckpointError, defineMethod, readCheckpointSync, type Method } from '@isnet-bench/training';
 import { Unet, UnetOptions, modelVariables } from './unet.js';
@@ -85,6 +86,7 @@ export const unetClassifierDefinition = defineMethod({
   paper:
     'Ronneberger, Fischer, Brox (2015). U-Net: Convolutional Networks for Biomedical Image Segmentation. MICCAI 2015, LNCS 9351, 234-241; the segmentation-classification baseline of Bassi, Dertkigil, Cavalli (2024), Nature Communications 15, 291, and of Bassi, Decherchi, Cavalli (2024), Faster ISNet for Background Bias Mitigation on Deep Neural Networks, IEEE Access 12, 155151-155167',
   needsMasks: true,
+  attentionExplainer: ATTENTION_EXPLAINER.name,
   config: UnetClassifierConfig,
   /**
    * Without `segmenter` (epoch and step timing, which skip the preparation) the U-Net keeps

@@ -94,6 +94,19 @@ describe('isnet-bench data', () => {
   });
 });
 
+describe('isnet-bench methods', () => {
+  it('lists the explainer each method is measured on, the same LRP-Flex heatmap for every method', async () => {
+    const io = capture();
+    expect(await runCli(['methods', '--json'], io)).toBe(0);
+    const { methods } = JSON.parse(io.stdout.join('')) as { methods: { name: string; attentionExplainer: string }[] };
+    expect(methods.map((m) => m.name)).toEqual(expect.arrayContaining(['standard', 'rrr', 'gain', 'selective', 'stochastic', 'original', 'grad-input']));
+    for (const m of methods) expect(m.attentionExplainer, m.name).toBe('lrp-flex(logit, epsilon=0.01, zb=[0,1])');
+    const text = capture();
+    expect(await runCli(['methods'], text)).toBe(0);
+    expect(text.stdout.join('\n')).toMatch(/^rrr: .*\n  attention heatmap lrp-flex\(logit, epsilon=0\.01, zb=\[0,1\]\)$/m);
+  });
+});
+
 describe('isnet-bench train / evaluate / bench', () => {
   it('names an unknown method and the methods', async () => {
     const io = capture();

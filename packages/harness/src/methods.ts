@@ -50,6 +50,13 @@ export function parseMethodConfig(definition: MethodDefinition, input: unknown):
 }
 
 /** What `isnet-bench methods --json` prints for each method. */
-export function describeMethods(): { name: string; description: string; paper: string; needsMasks: boolean; defaults: Record<string, unknown> }[] {
-  return METHOD_DEFINITIONS.map(({ name, description, paper, needsMasks, config }) => ({ name, description, paper, needsMasks, defaults: config.parse({}) as Record<string, unknown> }));
+export function describeMethods(): { name: string; description: string; paper: string; needsMasks: boolean; attentionExplainer: string; defaults: Record<string, unknown> }[] {
+  return METHOD_DEFINITIONS.map(({ name, description, paper, needsMasks, attentionExplainer, config }) => ({
+    name,
+    description,
+    paper,
+    needsMasks,
+    attentionExplainer,
+    defaults: config.parse({}) as Record<string, unknown>,
+  }));
 }

@@ -79,6 +79,8 @@ export interface CellRecord {
   readonly method: string;
   /** The method's config as trained: defaults, the backbone's supervised layers and preparation applied. */
   readonly methodConfig: Record<string, unknown>;
+  /** Accuracy cells: the explainer of the heatmaps background attention was measured on (the method definition's attentionExplainer). */
+  readonly explainer?: string;
   readonly backbone: string;
   readonly backboneOptions: Record<string, unknown>;
   readonly seed: number;

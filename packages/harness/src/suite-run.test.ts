@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { initEngine, type EngineReport } from '@isnet-bench/engine';
+import { ATTENTION_EXPLAINER } from '@isnet-bench/explainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withoutTiming, type CellRecord } from './record.js';
 import { parseSuite } from './suite.js';
@@ -58,6 +59,8 @@ describe('runSuite (real MNIST, tiny subset)', () => {
     expect(Object.keys(selective.evaluation!.splits)).toEqual(['test', 'unbiased', 'confounding']);
     expect(selective.training).toMatchObject({ epochs: 2, trainImages: 256, steps: 16 });
     expect(selective.environment).toMatchObject({ backend: 'wasm', cores: expect.any(Number) });
+    // Each accuracy record names the heatmap its attention was measured on; timing records measure none.
+    expect(records.map((r) => r.explainer)).toEqual([ATTENTION_EXPLAINER.name, ATTENTION_EXPLAINER.name, undefined, undefined, undefined, undefined]);
     const timed = records.filter((r) => r.kind === 'epoch-time');
     for (const record of timed) {
       expect(record.epochTime).toMatchObject({ images: 64, stepsPerEpoch: 2, measuredSteps: 2, extrapolated: false });

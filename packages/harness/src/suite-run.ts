@@ -120,6 +120,7 @@ export async function runAccuracyCell(opened: OpenedSuite, cell: AccuracyCell, o
   return {
     ...recordBase(opened.suite, cell, dataset, options.environment, started),
     methodConfig: outcome.methodConfig,
+    explainer: methodDefinition(cell.method).attentionExplainer,
     train: cell.train,
     prepared: outcome.prepared ?? null,
     training: {

@@ -1,3 +1,4 @@
+import { ATTENTION_EXPLAINER } from '@isnet-bench/explainers';
 import { tuneTargets } from '@isnet-bench/isnet-core';
 import { LrpClassifier } from '@isnet-bench/lrp';
 import type { z } from 'zod';
@@ -30,6 +31,7 @@ function fasterIsnet<Config extends FasterIsnetConfig>(
     description,
     paper: FASTER_ISNET_PAPER,
     needsMasks: true,
+    attentionExplainer: ATTENTION_EXPLAINER.name,
     config: schema,
     create: build,
     prepare: (config, context) => tuneTargets(resolve(config, context), context, build),

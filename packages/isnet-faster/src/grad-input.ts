@@ -1,10 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
-import type { Tensor } from '@tensorflow/tfjs';
+import { gradTimesInput, MEAN_HIGHEST_PROBABILITY } from '@isnet-bench/explainers';
 import { isnetLoss } from '@isnet-bench/isnet-core';
 import type { LrpClassifier } from '@isnet-bench/lrp';
 import type { Method } from '@isnet-bench/training';
 import { FasterIsnetConfig, type FasterIsnetConfigInput } from './config.js';
 import { heatmapObjective } from './heatmap-objective.js';
+
+/** The ablation's heatmap: Grad x Input of the batch mean of the highest softmax probability. */
+export const GRAD_INPUT_EXPLAINER = gradTimesInput(MEAN_HIGHEST_PROBABILITY);
 
 /**
  * The ablation "ISNet Softmax Grad*Input": the heatmap is x times the plain gradient (no LRP)
@@ -19,15 +21,7 @@ export function createGradInputIsnet(classifier: LrpClassifier, input: FasterIsn
     config: { ...config },
     ...classifier.methodMembers(),
     loss(batch) {
-      let logits: Tensor | undefined;
-      const quantity = (x: Tensor) => {
-        logits = tf.keep(classifier.trainingLogits(x));
-        return tf.mean(tf.max(tf.softmax(logits), -1)) as tf.Scalar;
-      };
-      const heatmap = tf.mul(batch.images, tf.grad(quantity)(batch.images));
-      const kept = logits!;
-      logits = tf.clone(kept);
-      kept.dispose();
+      const { heatmap, logits } = GRAD_INPUT_EXPLAINER.explain(classifier, batch.images, { training: true, updateStatistics: true });
       const loss = heatmapObjective({ heatmap, hidden: [] }, batch.masks, config);
       const { classification, total } = isnetLoss({ logits, labels: batch.labels, heatmapLoss: loss, P: config.loss.P });
       return { total, parts: { classification, heatmap: loss } };

@@ -1,7 +1,7 @@
 import '@isnet-bench/engine';
 
 export { DeepSupervision, FasterIsnetConfig, SelectiveIsnetConfig, type FasterIsnetConfigInput, type SelectiveIsnetConfigInput } from './config.js';
-export { createGradInputIsnet } from './grad-input.js';
+export { createGradInputIsnet, GRAD_INPUT_EXPLAINER } from './grad-input.js';
 export { heatmapObjective } from './heatmap-objective.js';
 export { stochasticClasses } from './isnet-method.js';
 export { createSelectiveIsnet } from './selective.js';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Batch } from '@isnet-bench/data';
+import { lrpFlex } from '@isnet-bench/explainers';
 import { isnetLoss } from '@isnet-bench/isnet-core';
 import type { ExplainedClass, LrpClassifier } from '@isnet-bench/lrp';
 import type { Method } from '@isnet-bench/training';
@@ -18,6 +19,7 @@ export interface Explained {
  * same forward pass that gives the classification logits; loss (1 - P) CE + P heatmap loss.
  */
 export function fasterIsnetMethod(name: string, classifier: LrpClassifier, config: FasterIsnetConfig, explained: Explained): Method {
+  const explainer = lrpFlex({ ...config.lrp, quantity: explained.quantity, hiddenLayers: config.deepSupervision?.layers });
   return {
     name,
     needsMasks: true,
@@ -37,15 +39,7 @@ export function fasterIsnetMethod(name: string, classifier: LrpClassifier, confi
   };
 
   function explainBatch(batch: Batch, step: { epoch: number; batchIndex: number }, updateStatistics: boolean) {
-    return classifier.explain(batch.images, {
-      ...config.lrp,
-      quantity: explained.quantity,
-      classes: explained.classes(batch, step),
-      labels: batch.labels,
-      hiddenLayers: config.deepSupervision?.layers,
-      training: true,
-      updateStatistics,
-    });
+    return explainer.explain(classifier, batch.images, { classes: explained.classes(batch, step), labels: batch.labels, training: true, updateStatistics });
   }
 }
 

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedTensorMap, Scalar, Tensor5D } from '@tensorflow/tfjs';
 import type { Batch } from '@isnet-bench/data';
 import { heatmapLoss, IsnetLossParams, isnetLoss, LrpSettings, TuneEpochs } from '@isnet-bench/isnet-core';
-import { explainEveryClass, type LrpClassifier } from '@isnet-bench/lrp';
+import { lrpFlexEveryClass } from '@isnet-bench/explainers';
+import type { LrpClassifier } from '@isnet-bench/lrp';
 import { lossGradients, type Method, type MethodGradients, type MethodLoss } from '@isnet-bench/training';
 import { z } from 'zod';
 
@@ -34,11 +35,11 @@ export type OriginalIsnetConfigInput = z.input<typeof OriginalIsnetConfig>;
  */
 export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIsnetConfigInput = {}): Method {
   const config = OriginalIsnetConfig.parse(input);
-  const lrp = { ...config.lrp, training: true };
+  const everyClass = lrpFlexEveryClass(config.lrp);
 
   /** The loss of one group of classes, weighted by its share of all C maps; CE with the first. */
   const groupLoss = (batch: Batch, classList: number[] | undefined, classCount: number | undefined, first: boolean): MethodLoss => {
-    const { logits, heatmaps } = explainEveryClass(classifier.graph, batch.images, { ...lrp, classList, updateStatistics: first });
+    const { logits, heatmap: heatmaps } = everyClass.explain(classifier, batch.images, { classes: classList, training: true, updateStatistics: first });
     const share = classList && classCount ? classList.length / classCount : 1;
     const heatmap = tf.mul(heatmapLoss(heatmaps as Tensor5D, batch.masks, config.loss).total, share) as Scalar;
     if (!first) return { total: tf.mul(heatmap, config.loss.P) as Scalar, parts: { heatmap } };
@@ -68,7 +69,7 @@ export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIs
     },
     tuningHeatmaps(batch) {
       const perPass = classesPerPass(batch.images.shape[0]!);
-      const { logits, heatmaps } = explainEveryClass(classifier.graph, batch.images, { ...lrp, classesPerPass: perPass });
+      const { logits, heatmap: heatmaps } = lrpFlexEveryClass({ ...config.lrp, classesPerPass: perPass }).explain(classifier, batch.images, { training: true });
       logits.dispose();
       return [heatmaps];
     },

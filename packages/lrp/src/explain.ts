@@ -8,7 +8,7 @@ import type { BatchStatistics } from './nodes.js';
 import { findFirstBlock, zbRule } from './zb-rule.js';
 
 /** Which class each image's heatmap explains; a function picks from the logits (int32 [batch]). */
-export type ExplainedClass = 'label' | 'lowest' | 'highest' | number[] | Tensor | ((logits: Tensor) => Tensor);
+export type ExplainedClass = 'label' | 'lowest' | 'highest' | number[] | Int32Array | Tensor | ((logits: Tensor) => Tensor);
 
 export interface ExplainOptions {
   /** 'logit': the chosen logit; 'selective': eta_c = log(p_c + e_s) - log(1 - p_c + e_s). */
@@ -102,7 +102,8 @@ function quantityGradient(logits: Tensor, classes: Tensor, options: ExplainOptio
   return selectiveGradient(logits, mask, options.selectiveEpsilon ?? 0.01);
 }
 
-function chooseClasses(logits: Tensor, options: ExplainOptions): Tensor {
+/** The explained class of each image (int32 [batch]) by the rule or list of `options.classes`, given the logits. */
+export function chooseClasses(logits: Tensor, options: Pick<ExplainOptions, 'classes' | 'labels'>): Tensor {
   const choice = options.classes ?? 'label';
   if (choice === 'lowest') return tf.argMin(logits, -1);
   if (choice === 'highest') return tf.argMax(logits, -1);
@@ -170,7 +171,7 @@ function classRows(group: number[], batch: number, classCount: number): Tensor {
  * Outside a gradient computation nothing needs the intermediates once the results exist:
  * they are released. Inside, they stay for the tape until the caller's scope ends.
  */
-function tidyOutsideGradients<T>(fn: () => T): T {
+export function tidyOutsideGradients<T>(fn: () => T): T {
   // (tf.tidy keeps every tensor of the returned object or array.)
   return tf.engine().isTapeOn() ? fn() : (tf.tidy(fn as () => tf.TensorContainer) as T);
 }

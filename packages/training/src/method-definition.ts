@@ -64,6 +64,12 @@ export interface MethodDefinition<Schema extends z.ZodType = z.ZodType> {
   readonly paper: string;
   /** Whether training reads the foreground masks. */
   readonly needsMasks: boolean;
+  /**
+   * The explainer (by its name) of the heatmaps the method's background attention is measured
+   * on: what its Method's `explain` computes. The suite's methods all name the LRP-Flex heatmap
+   * of the classifier that makes the test-time decision, so attention compares across methods.
+   */
+  readonly attentionExplainer: string;
   /** The method's own config; parsing fills in the defaults. */
   readonly config: Schema;
   create(config: z.output<Schema>, context: MethodContext): Method;

@@ -14,7 +14,7 @@ export const bench: Command = {
 Median time of a training step (loss, gradients, SGD update) for each method and class count,
 after warm-up steps, on one model and a synthetic batch; with the standard classifier's step at
 the same class count as reference (the dense head grows with C for every method).
-  --methods   default selective,stochastic,original (known: ${METHOD_NAMES.join(', ')})
+  --methods   default: every method (${METHOD_NAMES.join(', ')})
   --classes   default 10,100
   --model     ${BackboneName.options.join(' | ')} (default small)
   --batch     default 64;  --input default 28x28x1;  --steps default 10;  --warmup default 3
@@ -36,7 +36,7 @@ the same class count as reference (the dense head grows with C for every method)
       },
     });
     if (positionals[0] !== 'steps') throw new UsageError(`unknown bench suite '${positionals[0] ?? ''}'; suites: steps`);
-    const methods = (values.methods ?? 'selective,stochastic,original').split(',');
+    const methods = values.methods?.split(',') ?? [...METHOD_NAMES];
     const unknown = methods.filter((m) => !METHOD_NAMES.includes(m));
     if (unknown.length) throw new UsageError(`unknown method '${unknown[0]}'; methods: ${METHOD_NAMES.join(', ')}`);
     const model = BackboneName.safeParse(values.model ?? 'small');

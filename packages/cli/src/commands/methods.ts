@@ -5,12 +5,14 @@ import type { Command } from './command.js';
 
 export const methods: Command = {
   name: 'methods',
-  summary: 'list the methods: what each is, its paper, whether it needs masks, its config defaults',
+  summary: 'list the methods: what each is, its paper, whether it needs masks, its attention heatmap, its config defaults',
   usage: `isnet-bench methods [--json]
 
-  --json   {"methods": [{"name", "description", "paper", "needsMasks", "defaults"}]}
+  --json   {"methods": [{"name", "description", "paper", "needsMasks", "attentionExplainer", "defaults"}]}
 A method's config keys are those of its defaults; give them with train --set key=value or in a
-suite's "config".`,
+suite's "config". Background attention is measured on each method's attentionExplainer: for every
+method the LRP-Flex heatmap of the classifier that makes the test-time decision, whatever
+heatmap the method trains on, so it compares across methods.`,
   async run(args, io) {
     const { values } = parseFlags({ args, options: { json: { type: 'boolean' } } });
     const list = describeMethods();
@@ -20,7 +22,7 @@ suite's "config".`,
     }
     io.out(table([['method', 'masks', 'description'], ...list.map((m) => [m.name, m.needsMasks ? 'yes' : 'no', m.description])]));
     io.out('');
-    for (const m of list) io.out(`${m.name}: ${m.paper}\n  defaults ${JSON.stringify(m.defaults)}`);
+    for (const m of list) io.out(`${m.name}: ${m.paper}\n  attention heatmap ${m.attentionExplainer}\n  defaults ${JSON.stringify(m.defaults)}`);
     return 0;
   },
 };

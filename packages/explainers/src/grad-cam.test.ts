@@ -4,7 +4,7 @@ import { initEngine, seededRandom, uniform } from '@isnet-bench/engine';
 import { LrpClassifier } from '@isnet-bench/lrp';
 import { TrainConfigError } from '@isnet-bench/training';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attentionAtImageSize, gradCam, GradCamLayerError } from './grad-cam.js';
+import { attentionAtImageSize, gradCam, gradCamExplainer, GradCamLayerError } from './grad-cam.js';
 
 const [H, W, K, CLASSES] = [2, 3, 2, 3];
 
@@ -133,5 +133,42 @@ describe('Grad-CAM', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) run();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('as an explainer: the hand-computed map of the chosen class, resized to the image', () => {
+    const kernel = [1, -0.5];
+    const bias = [0.1, 0.4];
+    const dense = Array.from({ length: H * W * K }, (_, i) => [((i * 7) % 5) / 5 - 0.4, ((i * 3) % 4) / 4 - 0.3, (i % 3) / 3 - 0.2]);
+    const classifier = handNetwork(kernel, bias, dense, [0, 0.2, -0.1]);
+    const x = [0.9, 0.1, 0.6, 0.3, 0.8, 0.2];
+    const images = tf.tensor4d(x, [1, H, W, 1]) as Tensor4D;
+    const explained = gradCamExplainer('feat').explain(classifier, images, { classes: 'highest' });
+    // By hand, as above: the map of the highest logit's class.
+    const A = x.map((v) => kernel.map((kk, k) => Math.max(0, v * kk + bias[k]!)));
+    const logits = [0, 1, 2].map((c) => [0, 0.2, -0.1][c]! + A.reduce((s, a, p) => s + a.reduce((t, v, k) => t + v * dense[p * K + k]![c]!, 0), 0));
+    const c = logits.indexOf(Math.max(...logits));
+    expect(Array.from(explained.classes.dataSync())).toEqual([c]);
+    const alpha = kernel.map((_, k) => A.reduce((s, _a, p) => s + dense[p * K + k]![c]!, 0) / (H * W));
+    const map = A.map((a) => Math.max(0, a.reduce((s, v, k) => s + alpha[k]! * v, 0)));
+    expect(explained.heatmap.shape).toEqual([1, H, W, 1]);
+    expect(maxAbsDiff(explained.heatmap, tf.tensor4d(map, [1, H, W, 1]))).toBeLessThan(1e-6);
+    expect(gradCamExplainer('feat').name).toBe('grad-cam(feat)');
+    expect(gradCamExplainer('feat', { weights: 'differentiable' }).name).toBe('grad-cam(feat, differentiable weights)');
+
+    // A strided layer: the map at the layer's size, bilinearly resized to the image's.
+    const strided = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 2, strides: 2, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 4 }), name: 'feat' }),
+        tf.layers.flatten({ name: 'f' }),
+        tf.layers.dense({ units: CLASSES, kernelInitializer: tf.initializers.glorotNormal({ seed: 5 }), name: 'out' }),
+      ],
+    });
+    const network = new LrpClassifier(strided);
+    const small = uniform([2, 4, 4, 1], seededRandom(3), 0, 1) as Tensor4D;
+    const labels = tf.tensor1d([2, 1], 'int32');
+    const ours = gradCamExplainer('feat').explain(network, small, { labels });
+    expect(ours.map.shape).toEqual([2, 2, 2, 1]);
+    expect(ours.heatmap.shape).toEqual([2, 4, 4, 1]);
+    expect(maxAbsDiff(ours.heatmap, attentionAtImageSize(gradCam(network, small, labels, 'feat').map, [4, 4]))).toBe(0);
   });
 });

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 import { reluGradient, stopGradient } from '@isnet-bench/engine';
-import { runGraph, type BatchStatistics, type LrpClassifier, type LrpGraph } from '@isnet-bench/lrp';
+import { chooseClasses, runGraph, tidyOutsideGradients, type BatchStatistics, type ExplainedClass, type LrpGraph } from '@isnet-bench/lrp';
 import { TrainConfigError } from '@isnet-bench/training';
+import type { ExplainedNetwork, Explainer, Explanation } from './explainer.js';
 
 /**
  * A layer Grad-CAM cannot read (absent, or without a spatial [batch, H, W, channels] output);
@@ -29,6 +30,8 @@ export interface GradCamOptions {
    * (a gradient of the map is then second order); a tensor [batch, channels] gives them.
    */
   weights?: 'detached' | 'differentiable' | Tensor;
+  /** The images' labels, when `classes` is 'label'. */
+  labels?: number[] | Tensor;
 }
 
 export interface GradCamResult {
@@ -38,6 +41,8 @@ export interface GradCamResult {
   logits: Tensor2D;
   /** [batch, channels]: alpha_k, the mean over positions of d(logit of the class) / dA_k (as computed, even when given). */
   weights: Tensor2D;
+  /** int32 [batch]: the class each map explains. */
+  classes: Tensor;
 }
 
 /**
@@ -49,8 +54,8 @@ export interface GradCamResult {
  * Batch norm in training mode makes images interact, so then dy_c / dA is the gradient of the
  * batch's summed class logits, as autodiff of a training-mode network gives it.
  */
-export function gradCam(classifier: LrpClassifier | LrpGraph, images: Tensor4D, classes: Int32Array | Tensor, layer: string, options: GradCamOptions = {}): GradCamResult {
-  const graph = 'graph' in classifier ? classifier.graph : classifier;
+export function gradCam(network: ExplainedNetwork | LrpGraph, images: Tensor4D, classes: ExplainedClass, layer: string, options: GradCamOptions = {}): GradCamResult {
+  const graph = 'graph' in network ? network.graph : network;
   checkGradCamLayer(graph, layer);
   return tidyOutsideGradients(() => {
     const training = options.training ?? false;
@@ -59,8 +64,7 @@ export function gradCam(classifier: LrpClassifier | LrpGraph, images: Tensor4D, 
     const activations = outputs.get(layer)!;
     if (activations.rank !== 4) throw new GradCamLayerError(`Grad-CAM layer '${layer}' has output [${activations.shape}]; it needs a spatial [batch, height, width, channels] output`);
     const logits = outputs.get(graph.output)! as Tensor2D;
-    const classTensor = classes instanceof tf.Tensor ? tf.cast(classes, 'int32') : tf.tensor1d(classes, 'int32');
-    if (classTensor.size !== images.shape[0]) throw new Error(`${classTensor.size} classes for a batch of ${images.shape[0]} images`);
+    const classTensor = chooseClasses(logits, { classes, labels: options.labels });
     const seed = tf.cast(tf.oneHot(classTensor, logits.shape[1]!), 'float32');
     const gradient = plainBackward(graph, outputs, seed, { training, batchStatistics, stop: layer }).get(layer) ?? tf.zerosLike(activations);
     const computed = tf.mean(gradient, [1, 2]) as Tensor2D;
@@ -71,7 +75,7 @@ export function gradCam(classifier: LrpClassifier | LrpGraph, images: Tensor4D, 
     }
     const [batch, , , channels] = activations.shape as [number, number, number, number];
     const map = tf.relu(tf.sum(tf.mul(activations, tf.reshape(alpha, [batch, 1, 1, channels])), -1, true)) as Tensor4D;
-    return { map, logits, weights: computed };
+    return { map, logits, weights: computed, classes: classTensor };
   });
 }
 
@@ -119,7 +123,28 @@ function plainBackward(
   return gradients;
 }
 
-/** Outside a gradient computation the intermediates are released; inside, the tape keeps them. */
-function tidyOutsideGradients<T extends tf.TensorContainer>(fn: () => T): T {
-  return tf.engine().isTapeOn() ? fn() : tf.tidy(fn);
+export interface GradCamExplanation extends Explanation {
+  /** [batch, h, w, 1]: the map at the layer's resolution (the heatmap is it at the image's size). */
+  readonly map: Tensor4D;
+  /** [batch, channels]: the channel weights as computed. */
+  readonly weights: Tensor2D;
+  readonly classes: Tensor;
+}
+
+/**
+ * Grad-CAM at the named layer as an explainer: the map of each image's explained class,
+ * resized to the image ([batch, H, W, 1]); `weights` as in GradCamOptions (GAIN's setting).
+ */
+export function gradCamExplainer(layer: string, options: Pick<GradCamOptions, 'weights'> = {}): Explainer<GradCamExplanation> {
+  const weights = options.weights ?? 'detached';
+  return {
+    name: `grad-cam(${layer}${weights === 'differentiable' ? ', differentiable weights' : ''})`,
+    output: 'image',
+    explain(network, images, request = {}) {
+      return tidyOutsideGradients(() => {
+        const result = gradCam(network, images as Tensor4D, request.classes ?? 'label', layer, { ...request, weights });
+        return { ...result, heatmap: attentionAtImageSize(result.map, [images.shape[1]!, images.shape[2]!]) };
+      });
+    },
+  };
 }
