@@ -15,7 +15,7 @@ export const GateSettings = z.strictObject({
   /** Untimed steps of each method before profiling and timing (compilation, optimiser state). */
   warmupSteps: z.number().int().min(0).default(3),
   /** Interleaved pairs (standard, method) per method for the step ratio. */
-  rounds: z.number().int().positive().default(15),
+  rounds: z.number().int().positive().default(30),
   /** Steps per timed sample are chosen so that a sample takes at least this much CPU time. */
   minSampleMs: z.number().positive().default(40),
   /**

@@ -95,7 +95,7 @@ function cpuMsPerStep(subject: Subject): number {
  * of the per-pair ratios, which a slow phase of a shared machine moves only when it hits one
  * half of a pair, and the median discards those pairs.
  */
-async function stepRatios(standard: Subject, others: readonly Subject[], backbone: string, options: MeasureOptions): Promise<Figure[] | undefined> {
+function stepRatios(standard: Subject, others: readonly Subject[], backbone: string, options: MeasureOptions): Figure[] | undefined {
   const ratios = new Map<Subject, number[]>(others.map((s) => [s, []]));
   const { rounds } = options.settings;
   for (let round = 0; round < rounds; round++) {
@@ -132,7 +132,7 @@ export async function measureFigures(options: MeasureOptions): Promise<Figure[] 
         log(`${backbone} ${method}: ~${stepMs.toFixed(1)} CPU ms per step, ${subject.stepsPerSample} step(s) per timed sample`);
         if (options.signal?.aborted) return undefined;
       }
-      const ratios = await stepRatios(subjects[0]!, subjects.slice(1), backbone, options);
+      const ratios = stepRatios(subjects[0]!, subjects.slice(1), backbone, options);
       if (!ratios) return undefined;
       figures.push(...ratios);
     } finally {
