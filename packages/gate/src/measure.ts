@@ -89,54 +89,63 @@ function cpuMsPerStep(subject: Subject): number {
 }
 
 /**
- * Step ratios by interleaved pairs: each round times, for every method, a sample of the
- * standard classifier's steps and one of the method's, back to back, in alternating order
- * (so neither always runs first, after the other's memory traffic); the figure is the median
- * of the per-pair ratios, which a slow phase of a shared machine moves only when it hits one
- * half of a pair, and the median discards those pairs.
+ * A method's step ratio from interleaved pairs: each of `rounds` pairs times a sample of the
+ * standard classifier's steps and one of the method's, back to back, alternating which goes
+ * first (so neither always runs after the other's memory traffic); the figure is the median of
+ * the per-pair ratios, which a burst of load moves only when it hits one half of a pair, and the
+ * median discards those pairs. Each method's pairs run in a block of their own, with only the
+ * standard classifier besides it alive, so the figure does not depend on which other methods
+ * the gate measures.
  */
-function stepRatios(standard: Subject, others: readonly Subject[], backbone: string, options: MeasureOptions): Figure[] | undefined {
-  const ratios = new Map<Subject, number[]>(others.map((s) => [s, []]));
-  const { rounds } = options.settings;
-  for (let round = 0; round < rounds; round++) {
-    for (const subject of others) {
-      const pair = round % 2 === 0 ? [standard, subject] : [subject, standard];
-      const times = new Map(pair.map((s) => [s, cpuMsPerStep(s)] as const));
-      ratios.get(subject)!.push(times.get(subject)! / times.get(standard)!);
-      if (options.signal?.aborted) return undefined;
-    }
-    options.log?.(`${backbone} round ${round + 1}/${rounds}: ${others.map((s) => `${s.method} x${ratios.get(s)!.at(-1)!.toFixed(2)}`).join(', ')}`);
+function stepRatio(standard: Subject, subject: Subject, backbone: string, options: MeasureOptions): Figure | undefined {
+  const ratios: number[] = [];
+  for (let round = 0; round < options.settings.rounds; round++) {
+    const pair = round % 2 === 0 ? [standard, subject] : [subject, standard];
+    const times = new Map(pair.map((s) => [s, cpuMsPerStep(s)] as const));
+    ratios.push(times.get(subject)! / times.get(standard)!);
+    if (options.signal?.aborted) return undefined;
   }
-  return others.map((subject) => {
-    const samples = ratios.get(subject)!;
-    const { q1, median, q3 } = quartiles(samples);
-    return { method: subject.method, backbone, figure: 'step-ratio', value: median, spread: { q1, q3, n: samples.length } };
-  });
+  const { q1, median, q3 } = quartiles(ratios);
+  return { method: subject.method, backbone, figure: 'step-ratio', value: median, spread: { q1, q3, n: ratios.length } };
+}
+
+/** A method's step after warm-up, with its counted figures (kernels, bytes, instructions). */
+async function prepareMeasured(method: string, backbone: BackboneName, options: MeasureOptions): Promise<{ subject: Subject; figures: Figure[] }> {
+  const subject = prepare(method, backbone, options.settings);
+  try {
+    runSteps(subject, options.settings.warmupSteps);
+    const stepMs = cpuMsPerStep(subject);
+    subject.stepsPerSample = Math.max(1, Math.ceil(options.settings.minSampleMs / stepMs));
+    const figures = [...(await profileStep(subject, backbone)), await instructionsPerStep(subject, backbone, options.perf)];
+    options.log?.(`${backbone} ${method}: ~${stepMs.toFixed(1)} CPU ms per step, ${subject.stepsPerSample} step(s) per timed sample`);
+    return { subject, figures };
+  } catch (error) {
+    release(subject);
+    throw error;
+  }
 }
 
 /** Every figure of every method (standard first) on every backbone; undefined when the signal stopped it. */
 export async function measureFigures(options: MeasureOptions): Promise<Figure[] | undefined> {
-  const log = options.log ?? (() => {});
-  const { settings } = options;
   const figures: Figure[] = [];
   for (const backbone of options.backbones) {
-    const subjects: Subject[] = [];
+    const standard = await prepareMeasured('standard', backbone, options);
     try {
-      for (const method of ['standard', ...options.methods.filter((m) => m !== 'standard')]) {
-        const subject = prepare(method, backbone, settings);
-        subjects.push(subject);
-        runSteps(subject, settings.warmupSteps);
-        const stepMs = cpuMsPerStep(subject);
-        subject.stepsPerSample = Math.max(1, Math.ceil(settings.minSampleMs / stepMs));
-        figures.push(...(await profileStep(subject, backbone)), await instructionsPerStep(subject, backbone, options.perf));
-        log(`${backbone} ${method}: ~${stepMs.toFixed(1)} CPU ms per step, ${subject.stepsPerSample} step(s) per timed sample`);
+      figures.push(...standard.figures);
+      for (const method of options.methods.filter((m) => m !== 'standard')) {
         if (options.signal?.aborted) return undefined;
+        const measured = await prepareMeasured(method, backbone, options);
+        try {
+          const ratio = stepRatio(standard.subject, measured.subject, backbone, options);
+          if (!ratio) return undefined;
+          figures.push(...measured.figures, ratio);
+          options.log?.(`${backbone} ${method}: x${ratio.value!.toFixed(3)} the standard step (IQR x${ratio.spread!.q1.toFixed(3)}-x${ratio.spread!.q3.toFixed(3)}, ${ratio.spread!.n} pairs)`);
+        } finally {
+          release(measured.subject);
+        }
       }
-      const ratios = stepRatios(subjects[0]!, subjects.slice(1), backbone, options);
-      if (!ratios) return undefined;
-      figures.push(...ratios);
     } finally {
-      subjects.forEach(release);
+      release(standard.subject);
     }
   }
   return figures;
