@@ -9,7 +9,7 @@ export const FIGURES = {
   kernels: { unit: 'kernels/step', what: 'kernels launched in one training step (tf.profile)' },
   allocated: { unit: 'bytes/step', what: 'bytes of the tensors the step allocates (sum of each kernel\'s net allocation, tf.profile)' },
   peak: { unit: 'bytes', what: 'peak tensor bytes during the step above those held before it (tf.profile)' },
-  'step-ratio': { unit: 'x standard', what: "median of per-pair ratios of the method's step time to the standard classifier's, interleaved" },
+  'step-ratio': { unit: 'x standard', what: "median of per-pair ratios of the method's CPU time per step to the standard classifier's, interleaved" },
   instructions: { unit: 'instructions/step', what: 'user-space instructions of the process per step (perf stat)' },
 } as const;
 

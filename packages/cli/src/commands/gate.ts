@@ -26,9 +26,10 @@ export const gate: Command = {
 Measures, for each method and backbone, one training step (the training loop's step on a
 synthetic batch, with the baseline's batch and shape) and compares with the baseline FILE:
 ${Object.entries(FIGURES).map(([name, f]) => `  ${name.padEnd(12)} ${f.what}`).join('\n')}
-Kernel counts and bytes change only when code does; the step ratio is timed as interleaved
-pairs (standard, method) in one process, so a busy machine slows both halves of a pair; the
-instruction count is 'unavailable' where perf cannot count (most VMs) and never fails.
+Kernel counts and bytes change only when code does; the step ratio is timed in CPU time (time
+spent waiting for a core is not the step's) as interleaved pairs (standard, method) in one
+process, so a busy machine slows both halves of a pair; the instruction count is
+'unavailable' where perf cannot count (most VMs) and never fails.
 A figure above its baseline by more than the baseline file's threshold is a regression.
 
   --baseline FILE  e.g. benchmarks/speed-baseline.json (thresholds and settings are kept in it)
