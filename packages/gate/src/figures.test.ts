@@ -54,8 +54,8 @@ describe('compareFigures', () => {
     );
     expect(rows).toEqual([
       { method: 'selective', backbone: 'tiny', figure: 'kernels', unit: 'kernels/step', value: 282, baseline: 282, threshold: 0, verdict: 'pass' },
-      { method: 'selective', backbone: 'tiny', figure: 'step-ratio', unit: 'x standard', value: 3.8, baseline: 2.9, threshold: 0.15, verdict: 'regression' },
-      { method: 'selective', backbone: 'small', figure: 'step-ratio', unit: 'x standard', value: 3.1, baseline: 3.1, threshold: 0.15, verdict: 'pass' },
+      { method: 'selective', backbone: 'tiny', figure: 'step-ratio', unit: 'x standard', value: 3.8, baseline: 2.9, threshold: 0.2, verdict: 'regression' },
+      { method: 'selective', backbone: 'small', figure: 'step-ratio', unit: 'x standard', value: 3.1, baseline: 3.1, threshold: 0.2, verdict: 'pass' },
       { method: 'original', backbone: 'tiny', figure: 'instructions', unit: 'instructions/step', value: 1e9, baseline: null, threshold: 0.05, verdict: 'new' },
       { method: 'gain', backbone: 'tiny', figure: 'peak', unit: 'bytes', value: 1000, baseline: null, threshold: 0.01, verdict: 'new' },
     ]);

@@ -27,7 +27,7 @@ export const Thresholds = z.strictObject({
   kernels: z.number().min(0).default(0),
   allocated: z.number().min(0).default(0.01),
   peak: z.number().min(0).default(0.01),
-  'step-ratio': z.number().min(0).default(0.15),
+  'step-ratio': z.number().min(0).default(0.2),
   instructions: z.number().min(0).default(0.05),
 });
 export type Thresholds = z.output<typeof Thresholds>;

@@ -59,7 +59,7 @@ async function profileStep(subject: Subject, backbone: string): Promise<Figure[]
   const profile = await tf.profile(() => runSteps(subject, 1));
   const backend = tf.getBackend();
   const kernels = profile.kernels.filter((k) => tf.getKernel(k.name, backend) !== undefined);
-  const allocated = kernels.reduce((sum, k) => sum + Math.max(0, k.bytesAdded), 0);
+  const allocated = kernels.reduce((sum, k) => sum + k.bytesAdded, 0);
   const base = { method: subject.method, backbone };
   return [
     { ...base, figure: 'kernels', value: kernels.length },

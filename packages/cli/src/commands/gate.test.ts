@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
-import type { CliIO } from '../io.js';
-
-function capture(): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
-}
 
 async function gate(args: string[]): Promise<{ code: number; stdout: string; stderr: string[] }> {
-  const io = capture();
-  const code = await runCli(['gate', ...args], io);
-  return { code, stdout: io.stdout.join('\n'), stderr: io.stderr };
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runCli(['gate', ...args], { out: (t) => stdout.push(t), err: (t) => stderr.push(t) });
+  return { code, stdout: stdout.join('\n'), stderr };
 }
 
 /** A baseline with a small config, so that the command runs in seconds; its figures as given. */
