@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { ZodError } from 'zod';
 import { FixtureError } from '@isnet-bench/conformance';
+import { BaselineError } from '@isnet-bench/gate';
 import { DataError, describeIssues } from '@isnet-bench/data';
 import { BackendError, wasmFailure } from '@isnet-bench/engine';
 import { MethodConfigError, ResultsError, RunError, SuiteError, UnknownMethodError } from '@isnet-bench/harness';
@@ -13,7 +14,7 @@ import { UsageError, type CliIO } from './io.js';
  * Errors that are the user's to fix (a flag, a file, a dataset, a config, the machine's setup):
  * their messages already name the flag, file or value, so they are printed as they are.
  */
-export const USER_ERRORS = [UsageError, BackendError, DataError, RunError, UnknownMethodError, MethodConfigError, SuiteError, ResultsError, TrainConfigError, CheckpointError, IsnetParamsError, FixtureError, QueueError] as const;
+export const USER_ERRORS = [UsageError, BackendError, DataError, RunError, UnknownMethodError, MethodConfigError, SuiteError, ResultsError, TrainConfigError, CheckpointError, IsnetParamsError, FixtureError, QueueError, BaselineError] as const;
 
 /** What a Node system error (fs) means to the user, by its code. */
 const SYSTEM_PROBLEMS: Record<string, string> = {

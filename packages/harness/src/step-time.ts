@@ -36,7 +36,7 @@ export interface StepTimeRow {
 }
 
 /** A synthetic batch: the timing depends on shapes only. Foreground is the central square. */
-function syntheticBatch(size: number, [h, w, c]: [number, number, number], classes: number): Batch {
+export function syntheticBatch(size: number, [h, w, c]: [number, number, number], classes: number): Batch {
   const labelArray = Int32Array.from({ length: size }, (_, i) => i % classes);
   const mask = Array.from({ length: h * w }, (_, i) => {
     const [y, x] = [Math.floor(i / w), i % w];

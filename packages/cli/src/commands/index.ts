@@ -4,6 +4,7 @@ import { conformance } from './conformance.js';
 import { data } from './data.js';
 import { doctor } from './doctor.js';
 import { evaluateCommand } from './evaluate.js';
+import { gate } from './gate.js';
 import { gradcheck } from './gradcheck.js';
 import { merge } from './merge.js';
 import { methods } from './methods.js';
@@ -16,4 +17,4 @@ import { worker } from './worker.js';
 export type { Command } from './command.js';
 
 /** Every subcommand, in the order `isnet-bench --help` lists them. */
-export const COMMANDS: Command[] = [run, worker, results, merge, methods, schema, data, trainCommand, evaluateCommand, bench, doctor, gradcheck, conformance];
+export const COMMANDS: Command[] = [run, worker, results, merge, methods, schema, data, trainCommand, evaluateCommand, bench, gate, doctor, gradcheck, conformance];
