@@ -65,6 +65,17 @@ describe('compareFigures', () => {
     const rows = compareFigures([{ method: 'selective', backbone: 'tiny', figure: 'step-ratio', value: 3.8 }], base, Thresholds.parse({ 'step-ratio': 0.5 }));
     expect(rows[0]).toMatchObject({ threshold: 0.5, verdict: 'pass' });
   });
+
+  it('against a baseline from another machine, gates counts and bytes but not timings', () => {
+    const measured: Figure[] = [
+      { method: 'selective', backbone: 'tiny', figure: 'kernels', value: 283 },
+      { method: 'selective', backbone: 'tiny', figure: 'step-ratio', value: 3.8 },
+    ];
+    expect(compareFigures(measured, base, thresholds, false).map((r) => [r.figure, r.baseline, r.verdict])).toEqual([
+      ['kernels', 282, 'regression'],
+      ['step-ratio', 2.9, 'unavailable'],
+    ]);
+  });
 });
 
 describe('quartiles', () => {

@@ -67,11 +67,20 @@ export function verdict(value: number | null, baseline: number | null | undefine
 
 const key = (f: Pick<Figure, 'method' | 'backbone' | 'figure'>) => `${f.backbone}\u0000${f.method}\u0000${f.figure}`;
 
-/** Each measured figure with its baseline (matched by method, backbone and figure) and verdict. */
-export function compareFigures(measured: readonly Figure[], baseline: readonly Figure[], thresholds: Thresholds): GateRow[] {
+/** Figures that are timings: they carry over to another machine only as far as its CPU behaves alike. */
+export const TIMED_FIGURES: readonly FigureName[] = ['step-ratio', 'instructions'];
+
+/**
+ * Each measured figure with its baseline (matched by method, backbone and figure) and verdict.
+ * With `timingsComparable` false (a baseline from another machine), timed figures are shown
+ * against it but judged 'unavailable': another CPU's kernels can shift a ratio by more than any
+ * useful tolerance, while counts and bytes still gate.
+ */
+export function compareFigures(measured: readonly Figure[], baseline: readonly Figure[], thresholds: Thresholds, timingsComparable = true): GateRow[] {
   const known = new Map(baseline.map((f) => [key(f), f.value]));
   return measured.map((f) => {
     const base = known.get(key(f));
+    const judged = timingsComparable || !TIMED_FIGURES.includes(f.figure);
     return {
       method: f.method,
       backbone: f.backbone,
@@ -80,7 +89,7 @@ export function compareFigures(measured: readonly Figure[], baseline: readonly F
       value: f.value,
       baseline: base ?? null,
       threshold: thresholds[f.figure],
-      verdict: verdict(f.value, base, thresholds[f.figure]),
+      verdict: judged ? verdict(f.value, base, thresholds[f.figure]) : 'unavailable',
     };
   });
 }
