@@ -7,6 +7,7 @@ import { evaluateCommand } from './evaluate.js';
 import { gradcheck } from './gradcheck.js';
 import { merge } from './merge.js';
 import { methods } from './methods.js';
+import { report } from './report.js';
 import { results } from './results.js';
 import { run } from './run.js';
 import { schema } from './schema.js';
@@ -15,4 +16,4 @@ import { trainCommand } from './train.js';
 export type { Command } from './command.js';
 
 /** Every subcommand, in the order `isnet-bench --help` lists them. */
-export const COMMANDS: Command[] = [run, results, merge, methods, schema, data, trainCommand, evaluateCommand, bench, doctor, gradcheck, conformance];
+export const COMMANDS: Command[] = [run, results, report, merge, methods, schema, data, trainCommand, evaluateCommand, bench, doctor, gradcheck, conformance];
