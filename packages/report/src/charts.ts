@@ -118,7 +118,8 @@ export function splitMetricSpec(points: readonly SplitPoint[], metric: string, d
       y: { field: 'method', type: 'nominal', title: 'method', sort: null },
       yOffset: { field: 'split', type: 'nominal', sort: splits as string[] },
       x: { field: 'value', type: 'quantitative', title: metric, scale: { domain: [0, 100] } },
-      color: { field: 'split', type: 'nominal', title: 'test split', sort: splits as string[] },
+      // Splits get their own palette, apart from the methods' colours.
+      color: { field: 'split', type: 'nominal', title: 'test split', sort: splits as string[], scale: { scheme: 'dark2' } },
       shape: { field: 'split', type: 'nominal', sort: splits as string[] },
       tooltip: [{ field: 'method' }, { field: 'seed', type: 'quantitative' }, { field: 'split' }, { field: 'value', type: 'quantitative', title: metric }],
     },

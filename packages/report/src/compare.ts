@@ -33,7 +33,7 @@ export interface MetricDelta {
   /** The cell: label, backbone, dataset, seed (and classes for epoch times). */
   readonly cell: string;
   readonly metric: string;
-  /** 'pp' (the values are percentages) or 's' / '×' (compared relative to the baseline). */
+  /** '%' (scores as percentages, changes in percentage points) or 's' / '×' (changes relative to the baseline). */
   readonly unit: '%' | 's' | '×';
   readonly baseline: number | null;
   readonly current: number | null;

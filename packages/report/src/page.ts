@@ -15,8 +15,8 @@ nav ol { columns: 2; padding-left: 1.2rem; }
 table { border-collapse: collapse; font-size: .88rem; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; caption-side: top; }
 th, td { border-bottom: 1px solid var(--line); padding: .28rem .6rem; text-align: left; vertical-align: top; }
-thead th { background: #f3f5f8; border-bottom: 2px solid #b8bfca; white-space: nowrap; }
-tbody th { font-weight: 600; }
+thead th { background: #f3f5f8; border-bottom: 2px solid #b8bfca; vertical-align: bottom; max-width: 11rem; }
+tbody th { font-weight: 600; white-space: nowrap; }
 .num { text-align: right; }
 .unit { font-weight: 400; color: var(--muted); }
 td.bad, th.bad { color: var(--bad); background: var(--bad-bg); font-weight: 600; }

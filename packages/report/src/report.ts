@@ -30,10 +30,10 @@ export interface ReportOptions {
 export const REPORT_FILE = 'report.html';
 
 /** The split of i.i.d. test images, the reference of the accuracy drops. */
-export const IID_SPLIT = 'test';
+const IID_SPLIT = 'test';
 
 /** The split the trade-off chart uses: the out-of-distribution one when there is one, else the unbiased one. */
-export function shiftedSplit(splits: readonly string[]): string | undefined {
+function shiftedSplit(splits: readonly string[]): string | undefined {
   return ['ood', 'unbiased'].find((s) => splits.includes(s)) ?? splits.find((s) => s !== IID_SPLIT);
 }
 
@@ -108,7 +108,7 @@ function runSection(folder: ResultsFolder): Html {
   })}`;
 }
 
-async function figure(svg: string, caption: string): Promise<Html> {
+function figure(svg: string, caption: string): Html {
   return html`<figure class="chart">${new Html(svg)}<figcaption>${caption}</figcaption></figure>`;
 }
 
@@ -124,7 +124,7 @@ async function accuracySection(records: readonly CellRecord[], splits: readonly 
   const explainer = records.some((r) => typeof (r as { explainer?: unknown }).explainer === 'string');
   const chart = await chartSvg(splitMetricSpec(points, 'accuracy (%)', 'Accuracy per test split and method; one dot per seed', splits));
   return join([
-    await figure(chart, `Accuracy per test split (one dot per seed). ${IID_SPLIT}: i.i.d. with the training bias; unbiased: no artifacts; confounding: artifacts of another class; ood: a held-out site.`),
+    figure(chart, `Accuracy per test split (one dot per seed). ${IID_SPLIT}: i.i.d. with the training bias; unbiased: no artifacts; confounding: artifacts of another class; ood: a held-out site.`),
     table({
       caption: `Accuracy per test split, and its drop from the i.i.d. split ('${IID_SPLIT}')`,
       columns: [
@@ -160,7 +160,7 @@ async function attentionSection(records: readonly CellRecord[], splits: readonly
     return value === null ? [] : [{ method: name(r), seed: r.seed, split, value }];
   }));
   const parts: Html[] = [];
-  if (points.length) parts.push(await figure(await chartSvg(splitMetricSpec(points, 'background attention (%)', 'Background attention per test split and method; one dot per seed', splits)), 'Share of the LRP heatmap’s absolute relevance outside the foreground mask (lower: the decision rests on the object).'));
+  if (points.length) parts.push(figure(await chartSvg(splitMetricSpec(points, 'background attention (%)', 'Background attention per test split and method; one dot per seed', splits)), 'Share of the LRP heatmap’s absolute relevance outside the foreground mask (lower: the decision rests on the object).'));
   else parts.push(html`<p class="note">No split has background attention (the run evaluated without heatmaps, or the splits have no masks).</p>`);
   parts.push(table({
     caption: 'Background attention and background-to-foreground ratio per test split',
@@ -240,7 +240,7 @@ async function epochTimeSection(records: readonly CellRecord[], name: (r: CellRe
   const overhead = points.filter((p) => p.overhead !== null && !records.some((r) => name(r) === p.method && r.method === 'standard'));
   return join([
     html`<p>One epoch of ${first.images} images in batches of ${first.batchSize} (${first.stepsPerEpoch} steps), the labels mapped onto C classes (timing only); the median of the rounds, bars from the fastest to the slowest round. Triangles: epochs extrapolated from fewer timed steps.</p>`,
-    html`<div class="charts">${await figure(await chartSvg(epochTimeSpec(points, records.map(name))), 'Epoch time against the number of classes (log-log).')}${overhead.length ? await figure(await chartSvg(overheadSpec(overhead, records.map(name))), 'Overhead: epoch time over the standard classifier’s at the same class count.') : ''}</div>`,
+    html`<div class="charts">${figure(await chartSvg(epochTimeSpec(points, records.map(name))), 'Epoch time against the number of classes (log-log).')}${overhead.length ? figure(await chartSvg(overheadSpec(overhead, records.map(name))), 'Overhead: epoch time over the standard classifier’s at the same class count.') : ''}</div>`,
     table({
       caption: 'Epoch time per method and class count',
       columns: [{ header: 'method' }, { header: 'backbone' }, { header: 'classes', numeric: true }, { header: 'median', unit: 's', numeric: true }, { header: 'min', unit: 's', numeric: true }, { header: 'max', unit: 's', numeric: true }, { header: 'rounds', numeric: true }, { header: 'timed steps', numeric: true }, { header: 'extrapolated' }, { header: 'over standard', unit: '×', numeric: true }],
