@@ -17,7 +17,9 @@ caption { text-align: left; font-weight: 600; padding: .3rem 0; caption-side: to
 th, td { border-bottom: 1px solid var(--line); padding: .28rem .6rem; text-align: left; vertical-align: top; }
 thead th { background: #f3f5f8; border-bottom: 2px solid #b8bfca; vertical-align: bottom; max-width: 11rem; }
 tbody th { font-weight: 600; white-space: nowrap; }
-.num { text-align: right; }
+.num { text-align: right; white-space: nowrap; }
+td.bad, td.good { white-space: nowrap; }
+details { margin: .5rem 0 1rem; } summary { cursor: pointer; font-weight: 600; }
 .unit { font-weight: 400; color: var(--muted); }
 td.bad, th.bad { color: var(--bad); background: var(--bad-bg); font-weight: 600; }
 td.good, th.good { color: var(--good); background: var(--good-bg); }

@@ -246,7 +246,10 @@ describe('the HTML report in chromium', () => {
     expect(flagged).toEqual(['standard · tiny · digits · seed 1 | unbiased accuracy', 'selective · tiny · digits · seed 1, 12 classes | epoch time']);
     const unbiased = rows.find((row) => row[0] === 'standard · tiny · digits · seed 1' && row[1] === 'unbiased accuracy')!;
     expect(unbiased[5]).toBe('-5.00 pp');
-    expect(await section.locator('td.bad', { hasText: 'regression' }).count()).toBe(2);
+    expect(await section.locator('td.bad', { hasText: 'regression' }).count()).toBe(4);
+    // The regressions come first in their own table (the full one is folded).
+    expect((await tableRows(page, 'Regressions and improvements beyond the threshold')).map((row) => `${row[0]} | ${row[1]} | ${row.at(-1)}`)).toEqual(flagged.map((f) => `${f} | regression`));
+    expect(await section.locator('details').getAttribute('open')).toBeNull();
     expect(rows.filter((row) => row.at(-1) === 'within threshold').length).toBe(rows.length - 2);
     await page.screenshot({ path: join(screenshots, 'compare.png'), fullPage: true });
     await page.context().close();

@@ -269,23 +269,29 @@ function comparisonSection(current: ResultsFolder, baseline: ResultsFolder, thre
   const deltas = compareRecords(baseline.records, current.records, thresholds);
   const regressions = deltas.filter((d) => d.verdict === 'regression');
   const env = (f: ResultsFolder) => distinct(f.records.map((r) => `${r.environment.commit ?? 'unknown commit'} on ${r.environment.cpu}`));
-  const value = (v: number | null, unit: MetricDelta['unit']) => numberCell(v, unit === '%' ? 2 : 3);
+  const flagged = deltas.filter((d) => d.verdict === 'regression' || d.verdict === 'improved');
   return join([
-    html`<p>This run (<code>${current.dir}</code>: ${env(current)}) against the baseline (<code>${baseline.dir}</code>: ${env(baseline)}); cells matched by id, else by method label, backbone, dataset and seed. A score (accuracy, F1, AUC, Dice, IoU; background attention the other way) that worsens by more than <strong>${thresholds.points} percentage points</strong>, or a time that grows by more than <strong>${(100 * thresholds.relative).toFixed(0)} %</strong>, is flagged as a regression.</p>`,
+    html`<p>This run (<code>${current.dir}</code>: ${env(current)}) against the baseline (<code>${baseline.dir}</code>: ${env(baseline)}); cells matched by id, else by method label, backbone, dataset and seed. A score (accuracy, F1, AUC, Dice, IoU; background attention the other way) that worsens by more than <strong>${thresholds.points} percentage points</strong>, or a time that grows by more than <strong>${Number((100 * thresholds.relative).toFixed(2))} %</strong>, is flagged as a regression.</p>`,
     regressions.length
       ? html`<p class="note"><strong>${regressions.length} regression${regressions.length === 1 ? '' : 's'}</strong> beyond the threshold: ${join(regressions.map((d) => html`${d.metric} of ${d.cell}`), '; ')}.</p>`
       : html`<p><span class="passed">No regression</span> beyond the threshold.</p>`,
-    table({
-      caption: 'Every metric: baseline, this run, change (scores in percentage points, times relative)',
-      columns: [{ header: 'cell' }, { header: 'metric' }, { header: 'baseline', numeric: true }, { header: 'this run', numeric: true }, { header: 'unit' }, { header: 'change', numeric: true }, { header: 'verdict' }],
-      rows: deltas.map((d) => {
-        const flag: 'bad' | 'good' | undefined = d.verdict === 'regression' ? 'bad' : d.verdict === 'improved' ? 'good' : undefined;
-        const change = d.change === null ? numberCell(null, 2) : { content: d.unit === '%' ? `${d.change >= 0 ? '+' : ''}${d.change.toFixed(2)} pp` : `${d.change >= 0 ? '+' : ''}${(100 * d.change).toFixed(1)} %`, sort: d.change, flag };
-        return [d.cell, d.metric, value(d.baseline, d.unit), value(d.current, d.unit), d.unit, change, { content: VERDICT_TEXT[d.verdict], sort: d.verdict, flag }];
-      }),
-      rowHeaders: 1,
-    }),
+    flagged.length ? deltaTable('Regressions and improvements beyond the threshold', flagged) : '',
+    // Every metric is a long table: folded, still without script (a native details element).
+    html`<details><summary>Every metric of every cell (${deltas.length} rows)</summary>${deltaTable('Every metric: baseline, this run, change (scores in percentage points, times relative)', deltas)}</details>`,
   ]);
+}
+
+function deltaTable(caption: string, deltas: readonly MetricDelta[]): Html {
+  const value = (v: number | null, unit: MetricDelta['unit']) => numberCell(v, unit === '%' ? 2 : 3);
+  return table({
+    caption,
+    columns: [{ header: 'cell' }, { header: 'metric' }, { header: 'baseline', numeric: true }, { header: 'this run', numeric: true }, { header: 'unit' }, { header: 'change', numeric: true }, { header: 'verdict' }],
+    rows: deltas.map((d) => {
+      const flag: 'bad' | 'good' | undefined = d.verdict === 'regression' ? 'bad' : d.verdict === 'improved' ? 'good' : undefined;
+      const change = d.change === null ? numberCell(null, 2) : { content: d.unit === '%' ? `${d.change >= 0 ? '+' : ''}${d.change.toFixed(2)} pp` : `${d.change >= 0 ? '+' : ''}${(100 * d.change).toFixed(1)} %`, sort: d.change, flag };
+      return [d.cell, d.metric, value(d.baseline, d.unit), value(d.current, d.unit), d.unit, change, { content: VERDICT_TEXT[d.verdict], sort: d.verdict, flag }];
+    }),
+  });
 }
 
 function heatmapSection(grids: Awaited<ReturnType<typeof heatmapGrids>>, name: (r: CellRecord) => string, perSplit: number): Html {
