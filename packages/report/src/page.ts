@@ -23,7 +23,7 @@ details { margin: .5rem 0 1rem; } summary { cursor: pointer; font-weight: 600; }
 .unit { font-weight: 400; color: var(--muted); }
 td.bad, th.bad { color: var(--bad); background: var(--bad-bg); font-weight: 600; }
 td.good, th.good { color: var(--good); background: var(--good-bg); }
-th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; text-align: inherit; }
+th button { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; text-align: inherit; white-space: normal; }
 th[aria-sort="ascending"] button::after { content: " ▲"; }
 th[aria-sort="descending"] button::after { content: " ▼"; }
 .chart { margin: .5rem 0 1.2rem; overflow-x: auto; }
@@ -48,6 +48,8 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1re
 dl.meta dt { font-weight: 600; } dl.meta dd { margin: 0; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
+  table { font-size: 7.5pt; } th, td { padding: .15rem .3rem; }
+  .heatmaps img { width: 44px; } .heatmaps td, .heatmaps th { font-size: 6.5pt; }
   nav, th button::after { display: none; }
   h2 { break-after: avoid; } table, figure, .chart { break-inside: avoid; }
   .table-wrap, .chart { overflow: visible; }

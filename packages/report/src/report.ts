@@ -101,7 +101,7 @@ function runSection(folder: ResultsFolder): Html {
   const datasets = [...new Map(records.map((r) => [`${r.dataset.name}|${r.dataset.fingerprint}`, r])).values()];
   return html`<dl class="meta">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>${table({
     caption: 'Datasets',
-    columns: [{ header: 'dataset' }, { header: 'classes', numeric: true }, { header: 'fingerprint (SHA-256 of the built files)' }],
+    columns: [{ header: 'dataset' }, { header: 'classes', numeric: true }, { header: 'fingerprint (SHA-256 of the class names, image size and splits)' }],
     // Epoch-time cells map the labels onto their own class counts.
     rows: datasets.map((r) => [r.dataset.name, records.find((a) => a.kind === 'accuracy' && a.dataset.name === r.dataset.name)?.dataset.classes ?? 'per cell (timing)', html`<code>${r.dataset.fingerprint}</code>`]),
     sortable: false,
