@@ -273,7 +273,7 @@ function comparisonSection(current: ResultsFolder, baseline: ResultsFolder, thre
   return join([
     html`<p>This run (<code>${current.dir}</code>: ${env(current)}) against the baseline (<code>${baseline.dir}</code>: ${env(baseline)}); cells matched by id, else by method label, backbone, dataset and seed. A score (accuracy, F1, AUC, Dice, IoU; background attention the other way) that worsens by more than <strong>${thresholds.points} percentage points</strong>, or a time that grows by more than <strong>${Number((100 * thresholds.relative).toFixed(2))} %</strong>, is flagged as a regression.</p>`,
     regressions.length
-      ? html`<p class="note"><strong>${regressions.length} regression${regressions.length === 1 ? '' : 's'}</strong> beyond the threshold: ${join(regressions.map((d) => html`${d.metric} of ${d.cell}`), '; ')}.</p>`
+      ? html`<p class="note"><strong>${regressions.length} regression${regressions.length === 1 ? '' : 's'}</strong> beyond the threshold${regressions.length <= 5 ? html`: ${join(regressions.map((d) => html`${d.metric} of ${d.cell}`), '; ')}` : ' (in the table below)'}.</p>`
       : html`<p><span class="passed">No regression</span> beyond the threshold.</p>`,
     flagged.length ? deltaTable('Regressions and improvements beyond the threshold', flagged) : '',
     // Every metric is a long table: folded, still without script (a native details element).
