@@ -20,7 +20,7 @@ describe('isnet-bench', () => {
   it('names an unknown command and the choices', async () => {
     const io = capture();
     expect(await runCli(['trian'], io)).toBe(2);
-    expect(io.stderr).toEqual(["isnet-bench: unknown command 'trian'; commands: run, worker, results, merge, methods, schema, data, train, evaluate, bench, gate, doctor, gradcheck, conformance"]);
+    expect(io.stderr).toEqual(["isnet-bench: unknown command 'trian'; commands: run, worker, results, report, merge, methods, schema, data, train, evaluate, bench, gate, doctor, gradcheck, conformance"]);
   });
 
   it('gives one error line for an unknown backend', async () => {

@@ -94,7 +94,7 @@ const bench = (...extra: string[]) => ['bench', 'steps', '--model', 'tiny', '--b
 
 const BAD_INPUTS: Record<string, BadInput> = {
   // unknown command / subcommand / option
-  'unknown command': { argv: () => ['trian'], names: ["unknown command 'trian'", 'commands: run, worker, results, merge, methods'] },
+  'unknown command': { argv: () => ['trian'], names: ["unknown command 'trian'", 'commands: run, worker, results, report, merge, methods'] },
   'data without subcommand': { argv: () => ['data'], names: ["unknown data subcommand ''", 'build, inspect or preview'] },
   'unknown data subcommand': { argv: () => ['data', 'frobnicate'], names: ["'frobnicate'", 'build, inspect or preview'] },
   'unknown bench suite': { argv: () => ['bench', 'walk'], names: ["unknown bench suite 'walk'", 'suites: steps'] },

@@ -46,4 +46,5 @@ export {
 } from './options.js';
 export { buildDataset, CHEST_SYNTH_SOURCE_DIR, type BuildResult } from './build.js';
 export { inspect, inspectDataset, formatInspectReport, artifactChecks, type InspectReport, type SplitReport, type ArtifactChecks } from './inspect.js';
-export { writePreview, renderPreview, type PreviewOptions } from './preview.js';
+export { maskOutline, writePreview, renderPreview, type PreviewOptions } from './preview.js';
+export { encodePng } from './png.js';

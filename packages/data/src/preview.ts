@@ -47,6 +47,18 @@ export function renderPreview(dataset: Dataset, options: PreviewOptions = {}): {
   return { width, height, rgb };
 }
 
+/**
+ * Whether a pixel of an image scaled up `scale` times lies on its mask's outline: inside the
+ * mask with a 4-neighbour outside it (one pixel wide at any scale).
+ */
+export function maskOutline(dataset: Pick<Dataset, 'imageSize'>, split: DatasetSplit, index: number, scale: number): (x: number, y: number) => boolean {
+  const { height, width } = dataset.imageSize;
+  const offset = index * pixelsPerImage(dataset);
+  const inMask = (x: number, y: number) =>
+    x >= 0 && y >= 0 && x < width * scale && y < height * scale && split.masks[offset + Math.floor(y / scale) * width + Math.floor(x / scale)] === 1;
+  return (x, y) => inMask(x, y) && !(inMask(x - 1, y) && inMask(x + 1, y) && inMask(x, y - 1) && inMask(x, y + 1));
+}
+
 type Plot = (x: number, y: number, color: readonly number[]) => void;
 
 function drawTile(dataset: Dataset, split: DatasetSplit, index: number, scale: number, plot: Plot): void {
@@ -54,13 +66,11 @@ function drawTile(dataset: Dataset, split: DatasetSplit, index: number, scale: n
   const offset = index * pixelsPerImage(dataset);
   const tileWidth = width * scale;
   const tileHeight = height * scale;
-  const inMask = (x: number, y: number) =>
-    x >= 0 && y >= 0 && x < tileWidth && y < tileHeight && split.masks[offset + Math.floor(y / scale) * width + Math.floor(x / scale)] === 1;
+  const onOutline = maskOutline(dataset, split, index, scale);
   for (let y = 0; y < tileHeight; y++) {
     for (let x = 0; x < tileWidth; x++) {
-      const onOutline = inMask(x, y) && !(inMask(x - 1, y) && inMask(x + 1, y) && inMask(x, y - 1) && inMask(x, y + 1));
       const gray = split.images[offset + Math.floor(y / scale) * width + Math.floor(x / scale)];
-      plot(x, y, onOutline ? MASK_OUTLINE : [gray, gray, gray]);
+      plot(x, y, onOutline(x, y) ? MASK_OUTLINE : [gray, gray, gray]);
     }
   }
   if (split.artifactClass && split.artifactBox && split.artifactClass[index] >= 0) {

@@ -22,14 +22,19 @@ export function shortHash(value: unknown, length = 16): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, length);
 }
 
+/** The folder of a suite's dataset: its own, or the one in `cache` built from its (kind, options). */
+export function suiteDatasetDir(entry: SuiteDataset, cache: string): string {
+  return 'dir' in entry ? entry.dir : join(cache, `${entry.kind}-${shortHash({ kind: entry.kind, options: entry.options })}`);
+}
+
 /**
  * Opens a suite's dataset: a built folder as it is, or the one built from (kind, options),
  * built on first use into `cache/<kind>-<hash of the options>`. A build goes to a temporary
  * folder renamed into place when complete, so a killed build leaves nothing half-made.
  */
 export async function openSuiteDataset(entry: SuiteDataset, cache: string, log: (message: string) => void): Promise<OpenedDataset> {
-  if ('dir' in entry) return openDataset(entry.dir);
-  const dir = join(cache, `${entry.kind}-${shortHash({ kind: entry.kind, options: entry.options })}`);
+  const dir = suiteDatasetDir(entry, cache);
+  if ('dir' in entry) return openDataset(dir);
   if (!existsSync(join(dir, 'dataset.json'))) {
     await mkdir(cache, { recursive: true });
     const building = `${dir}.building-${process.pid}`;

@@ -1,6 +1,7 @@
 import { parseFlags } from '../flags.js';
 import { defaultDataCache, describeCell, parseShard, readSuite, resultPaths, runSuite } from '@isnet-bench/harness';
 import { runSuiteOnQueue, type QueueRunResult } from '@isnet-bench/queue';
+import { writeReport } from '@isnet-bench/report';
 import { UsageError } from '../io.js';
 import { startEngine, untilInterrupted } from '../session.js';
 import { formatSummary } from '../summary.js';
@@ -17,6 +18,7 @@ each method on each dataset, backbone and seed and test the best validation chec
 epoch-time cells time training epochs per method and class count. Writes
   DIR/results.jsonl   one versioned record per cell (see the README)
   DIR/results.csv     one row per cell and test split
+  DIR/report.html     the HTML report (isnet-bench report --help)
   DIR/cells/<id>/     each cell's checkpoints and record
 A run stopped at any point (Ctrl-C, kill -9, a crash) continues with the same command: finished
 cells are not redone and a cell in training resumes from its last checkpoint.
@@ -70,7 +72,10 @@ mnist-paper.json (the reference protocol); isnet-bench schema suite prints their
         return 130;
       }
       const paths = resultPaths(out);
-      io.err(`${result.cells.length} cells; results in ${paths.jsonl} and ${paths.csv}`);
+      // The report's heatmaps run the trained models here, also after a queue run.
+      if (!engine) await startEngine(values.backend, io);
+      const report = await writeReport(out, { dataCache: values['data-cache'] ?? defaultDataCache(), log: (m) => io.err(m) });
+      io.err(`${result.cells.length} cells; results in ${paths.jsonl} and ${paths.csv}, report in ${report.file}`);
       return 0;
     });
   },
