@@ -68,7 +68,7 @@ describe('report sections', () => {
     expect(html).toContain('<section id="diagnostics"');
     expect(html).toContain('<td>confounding vs unbiased</td><td class="num" data-sort="32">32</td><td class="num" data-sort="25">25.0</td><td class="num" data-sort="75">75.0</td><td class="num" data-sort="-1.2345">-1.234</td><td class="num" data-sort="-40">-40.0</td><td class="num" data-sort="2">2.0</td><td class="num" data-sort="12.5">12.5</td><td class="num" data-sort="50">50.0</td>');
     expect(html).toContain('<td>conv1_relu</td><td class="num" data-sort="512">512</td><td class="num" data-sort="12.5">12.5</td><td class="num" data-sort="3">3.0</td><td class="num" data-sort="81">81.0</td><td class="num" data-sort="16">16.0</td><td class="num" data-sort="3">3.0</td><td class="num" data-sort="0.0042">0.0042</td>');
-    expect(html).toContain('<th scope="col">explainer</th>');
+    expect(html).toContain('<th scope="col">heatmap (explainer)</th>');
     expect(html).toContain('<td>lrp-flex</td>');
   });
 

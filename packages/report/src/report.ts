@@ -121,7 +121,6 @@ async function accuracySection(records: readonly CellRecord[], splits: readonly 
   }));
   const shifted = splits.filter((s) => s !== IID_SPLIT);
   const hasIid = splits.includes(IID_SPLIT);
-  const explainer = records.some((r) => typeof (r as { explainer?: unknown }).explainer === 'string');
   const chart = await chartSvg(splitMetricSpec(points, 'accuracy (%)', 'Accuracy per test split and method; one dot per seed', splits));
   return join([
     figure(chart, `Accuracy per test split (one dot per seed). ${IID_SPLIT}: i.i.d. with the training bias; unbiased: no artifacts; confounding: artifacts of another class; ood: a held-out site.`),
@@ -129,7 +128,6 @@ async function accuracySection(records: readonly CellRecord[], splits: readonly 
       caption: `Accuracy per test split, and its drop from the i.i.d. split ('${IID_SPLIT}')`,
       columns: [
         { header: 'method' }, { header: 'backbone' }, { header: 'dataset' }, { header: 'seed', numeric: true },
-        ...(explainer ? [{ header: 'explainer' }] : []),
         ...splits.map((s) => ({ header: `${s} accuracy`, unit: '%', numeric: true })),
         ...(hasIid ? shifted.map((s) => ({ header: `drop ${IID_SPLIT} → ${s}`, unit: 'pp', numeric: true })) : []),
         { header: 'images', numeric: true },
@@ -139,7 +137,6 @@ async function accuracySection(records: readonly CellRecord[], splits: readonly 
         const iid = s[IID_SPLIT]?.accuracy;
         return [
           r.label, r.backbone, r.dataset.name, r.seed,
-          ...(explainer ? [((r as { explainer?: string }).explainer ?? NONE) as TableCell] : []),
           ...splits.map((split) => percentCell(s[split]?.accuracy)),
           ...(hasIid ? shifted.map((split) => (iid === null || iid === undefined || s[split]?.accuracy == null ? numberCell(null, 1) : numberCell(100 * (iid - s[split]!.accuracy!), 1))) : []),
           splits.map((split) => s[split]?.count ?? 0).reduce((a, b) => a + b, 0),
@@ -162,10 +159,12 @@ async function attentionSection(records: readonly CellRecord[], splits: readonly
   const parts: Html[] = [];
   if (points.length) parts.push(figure(await chartSvg(splitMetricSpec(points, 'background attention (%)', 'Background attention per test split and method; one dot per seed', splits)), 'Share of the LRP heatmap’s absolute relevance outside the foreground mask (lower: the decision rests on the object).'));
   else parts.push(html`<p class="note">No split has background attention (the run evaluated without heatmaps, or the splits have no masks).</p>`);
+  // The heatmap attention is measured on; records made before they named it have none.
+  const explainer = records.some((r) => r.explainer !== undefined);
   parts.push(table({
     caption: 'Background attention and background-to-foreground ratio per test split',
-    columns: [{ header: 'method' }, { header: 'seed', numeric: true }, ...splits.flatMap((s) => [{ header: `${s} background attention`, unit: '%', numeric: true }, { header: `${s} bg/fg ratio`, numeric: true }, { header: `${s} heatmaps`, numeric: true }])],
-    rows: records.map((r) => [name(r), r.seed, ...splits.flatMap((split) => {
+    columns: [{ header: 'method' }, { header: 'seed', numeric: true }, ...(explainer ? [{ header: 'heatmap (explainer)' }] : []), ...splits.flatMap((s) => [{ header: `${s} background attention`, unit: '%', numeric: true }, { header: `${s} bg/fg ratio`, numeric: true }, { header: `${s} heatmaps`, numeric: true }])],
+    rows: records.map((r) => [name(r), r.seed, ...(explainer ? [r.explainer ?? NONE] : []), ...splits.flatMap((split) => {
       const s = r.evaluation!.splits[split];
       return [percentCell(s?.backgroundAttention), numberCell(s?.backgroundToForegroundRatio, 3), s?.heatmapCount ?? null];
     })]),
