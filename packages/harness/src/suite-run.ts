@@ -193,7 +193,10 @@ export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<
   }
 
   for (const group of epochTimeGroups(cells).filter((g) => g.some((c) => !records.has(c.id)))) {
-    const at = `[${progress.next()}-${progress.skip(group.length - 1)}/${cells.length}] `;
+    // A group is timed whole (its finished cells again too, interleaved with the new ones); the count moves by its new cells.
+    const fresh = group.filter((c) => !records.has(c.id)).length;
+    const first = progress.next();
+    const at = `[${fresh > 1 ? `${first}-${progress.skip(fresh - 1)}` : first}/${cells.length}] `;
     log(`${at}${describeEpochTimeGroup(group)}`);
     const groupRecords = await runEpochTimeGroup(opened, group, { environment: env, log: (m) => log(`${at}${m}`), signal: options.signal });
     if (!groupRecords) return stopped(cells, records, write);
