@@ -58,4 +58,18 @@ describe('compareRecords', () => {
     expect(new Set(only.map((d) => d.cell.split(' · ')[0]))).toEqual(new Set(['stochastic']));
     expect(compareRecords(current, baseline, DEFAULT_THRESHOLDS).filter((d) => d.verdict === 'only-current')).toHaveLength(only.length);
   });
+
+  it('pairs two single-seed runs of a suite across their seeds, and not where a label has several seeds', async () => {
+    const baseline = await load();
+    const current = (structuredClone(baseline) as Mutable<CellRecord>[]).map((r) => ({ ...r, id: `seed2-${r.id}`, seed: 2 }));
+    current.find((r) => r.kind === 'accuracy' && r.label === 'selective')!.evaluation!.splits['confounding']!.accuracy! -= 0.05;
+    const deltas = compareRecords(baseline, current as CellRecord[], DEFAULT_THRESHOLDS);
+    expect(deltas.filter((d) => d.verdict.startsWith('only'))).toEqual([]);
+    expect(deltas.filter((d) => d.verdict !== 'within').map((d) => `${d.cell}: ${d.metric} ${d.verdict}`)).toEqual(['selective · small · mnist-position · seed 2 (baseline: seed 1): confounding accuracy regression']);
+
+    // With seeds 1 and 2 in the baseline, a seed-3 cell has no single counterpart.
+    const twoSeeds = [...baseline, ...(current as CellRecord[])];
+    const third = (structuredClone(baseline) as Mutable<CellRecord>[]).map((r) => ({ ...r, id: `seed3-${r.id}`, seed: 3 }));
+    expect(compareRecords(twoSeeds, third as CellRecord[], DEFAULT_THRESHOLDS).every((d) => d.verdict.startsWith('only'))).toBe(true);
+  });
 });

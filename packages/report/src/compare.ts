@@ -52,9 +52,9 @@ interface Metric {
 }
 
 /** The label two runs of the same cell share even when their ids differ (e.g. another suite file). */
-export function cellLabel(record: CellRecord): string {
+export function cellLabel(record: CellRecord, seed = true): string {
   const classes = record.epochTime ? `, ${record.epochTime.classes} classes` : '';
-  return `${record.label} · ${record.backbone} · ${record.dataset.name} · seed ${record.seed}${classes}`;
+  return `${record.label} · ${record.backbone} · ${record.dataset.name}${seed ? ` · seed ${record.seed}` : ''}${classes}`;
 }
 
 function metrics(record: CellRecord): Metric[] {
@@ -83,25 +83,43 @@ function metrics(record: CellRecord): Metric[] {
 
 /**
  * Every metric of two runs side by side, cells matched by id, else by label (method label,
- * backbone, dataset, seed, classes). A score that moves the wrong way by more than
- * `thresholds.points` percentage points, or a time that grows by more than `thresholds.relative`
- * of the baseline, is a regression; the same the other way an improvement.
+ * backbone, dataset, seed, classes), else, for cells still unmatched and alone under their label
+ * without the seed on each side, across seeds (two runs of a suite with different seeds: the
+ * deltas are the seed-to-seed spread; the cell is then named with both seeds). A score that
+ * moves the wrong way by more than `thresholds.points` percentage points, or a time that grows
+ * by more than `thresholds.relative` of the baseline, is a regression; the same the other way
+ * an improvement.
  */
 export function compareRecords(baseline: readonly CellRecord[], current: readonly CellRecord[], thresholds: Thresholds): MetricDelta[] {
   const byId = new Map(baseline.map((r) => [r.id, r]));
   const byLabel = new Map(baseline.map((r) => [`${r.kind}|${cellLabel(r)}`, r]));
-  const matched = new Set<CellRecord>();
+  const pairs = new Map<CellRecord, CellRecord | undefined>(current.map((r) => [r, byId.get(r.id) ?? byLabel.get(`${r.kind}|${cellLabel(r)}`)]));
+  const matched = new Set([...pairs.values()].filter((r): r is CellRecord => r !== undefined));
+  const seedless = (records: Iterable<CellRecord>) => {
+    const groups = new Map<string, CellRecord[]>();
+    for (const r of records) groups.set(`${r.kind}|${cellLabel(r, false)}`, [...(groups.get(`${r.kind}|${cellLabel(r, false)}`) ?? []), r]);
+    return groups;
+  };
+  const unmatchedBaseline = seedless(baseline.filter((r) => !matched.has(r)));
+  const unmatchedCurrent = seedless([...pairs].filter(([, base]) => !base).map(([r]) => r));
+  for (const [key, [record, ...more]] of unmatchedCurrent) {
+    const candidates = unmatchedBaseline.get(key);
+    if (record && !more.length && candidates?.length === 1) {
+      pairs.set(record, candidates[0]);
+      matched.add(candidates[0]!);
+    }
+  }
+
   const deltas: MetricDelta[] = [];
-  for (const record of current) {
-    const base = byId.get(record.id) ?? byLabel.get(`${record.kind}|${cellLabel(record)}`);
-    if (base) matched.add(base);
+  for (const [record, base] of pairs) {
+    const name = base && base.seed !== record.seed ? `${cellLabel(record)} (baseline: seed ${base.seed})` : cellLabel(record);
     const before = new Map((base ? metrics(base) : []).map((m) => [m.metric, m]));
     for (const metric of metrics(record)) {
       const old = before.get(metric.metric);
       before.delete(metric.metric);
-      deltas.push(delta(metric, old, thresholds));
+      deltas.push(delta({ ...metric, cell: name }, old, thresholds));
     }
-    for (const old of before.values()) deltas.push({ cell: old.cell, metric: old.metric, unit: old.unit, baseline: old.value, current: null, change: null, verdict: 'only-baseline' });
+    for (const old of before.values()) deltas.push({ cell: name, metric: old.metric, unit: old.unit, baseline: old.value, current: null, change: null, verdict: 'only-baseline' });
   }
   for (const record of baseline.filter((r) => !matched.has(r))) {
     for (const old of metrics(record)) deltas.push({ cell: old.cell, metric: old.metric, unit: old.unit, baseline: old.value, current: null, change: null, verdict: 'only-baseline' });
