@@ -185,8 +185,8 @@ function preparationContext(spec: RunSpec, dataset: Dataset, context: MethodCont
 }
 
 export function summary(training: TrainResult) {
-  const { epochs, bestMetric, bestEpoch, seconds, steps, trainImages } = training;
-  return { epochs, bestMetric, bestEpoch, seconds, steps, trainImages };
+  const { epochs, bestMetric, bestEpoch, selectedBy, seconds, steps, trainImages } = training;
+  return { epochs, bestMetric, bestEpoch, selectedBy, seconds, steps, trainImages };
 }
 
 /** The test splits of a dataset: every split but train and validation, unless listed. */

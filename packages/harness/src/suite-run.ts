@@ -108,6 +108,7 @@ export async function runSuite(suite: Suite, options: SuiteRunOptions): Promise<
         epochs: training.epochs.length,
         bestEpoch: training.bestEpoch,
         bestMetric: training.bestMetric,
+        selectedBy: training.selectedBy,
         steps: training.steps,
         trainImages: training.trainImages,
         epochSeconds: spread(training.epochs.map((e) => e.trainSeconds)),

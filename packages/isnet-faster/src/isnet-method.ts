@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '@tensorflow/tfjs';
 import type { Batch } from '@isnet-bench/data';
 import { isnetLoss } from '@isnet-bench/isnet-core';
-import type { ExplainedClass, LrpClassifier } from '@isnet-bench/lrp';
-import type { Method } from '@isnet-bench/training';
+import type { ExplainedClass, Explanation, LrpClassifier } from '@isnet-bench/lrp';
+import type { Method, MethodLoss } from '@isnet-bench/training';
 import type { FasterIsnetConfig } from './config.js';
 import { heatmapObjective } from './heatmap-objective.js';
 
@@ -24,27 +24,33 @@ export function fasterIsnetMethod(name: string, classifier: LrpClassifier, confi
     config: { ...config },
     ...classifier.methodMembers(),
     loss(batch, step) {
-      const explanation = explainBatch(batch, step, true);
-      const heatmap = heatmapObjective(explanation, batch.masks, config);
-      const { classification, total } = isnetLoss({ logits: explanation.logits, labels: batch.labels, heatmapLoss: heatmap, P: config.loss.P });
-      return { total, parts: { classification, heatmap } };
+      return objective(batch, explainBatch(batch, step, { training: true, updateStatistics: true }));
+    },
+    // The same class rule at a fixed epoch: every epoch's validation draws the same (stochastic) classes.
+    validationLoss(batch) {
+      return objective(batch, explainBatch(batch, { epoch: 0, batchIndex: batch.batchIndex }, { training: false, updateStatistics: false }));
     },
     tuningHeatmaps(batch, step) {
-      const { heatmap, hidden, logits, classes } = explainBatch(batch, step, false);
+      const { heatmap, hidden, logits, classes } = explainBatch(batch, step, { training: true, updateStatistics: false });
       tf.dispose([logits, classes]);
       return [heatmap, ...hidden].map((map) => tf.expandDims(map, 1));
     },
   };
 
-  function explainBatch(batch: Batch, step: { epoch: number; batchIndex: number }, updateStatistics: boolean) {
+  /** (1 - P) CE + P heatmap loss of an explained batch. */
+  function objective(batch: Batch, explanation: Explanation): MethodLoss {
+    const heatmap = heatmapObjective(explanation, batch.masks, config);
+    const { classification, total } = isnetLoss({ logits: explanation.logits, labels: batch.labels, heatmapLoss: heatmap, P: config.loss.P });
+    return { total, parts: { classification, heatmap } };
+  }
+  function explainBatch(batch: Batch, step: { epoch: number; batchIndex: number }, mode: { training: boolean; updateStatistics: boolean }) {
     return classifier.explain(batch.images, {
       ...config.lrp,
       quantity: explained.quantity,
       classes: explained.classes(batch, step),
       labels: batch.labels,
       hiddenLayers: config.deepSupervision?.layers,
-      training: true,
-      updateStatistics,
+      ...mode,
     });
   }
 }
