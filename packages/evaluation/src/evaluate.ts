@@ -6,6 +6,7 @@ import { oneVsRestAuc } from './auc.js';
 import { backgroundAttention, type BackgroundAttention } from './background-attention.js';
 import { accuracy, confusionMatrix, macroF1 } from './metrics.js';
 import { argmaxRows, softmaxRows } from './probabilities.js';
+import type { ShortcutDiagnostics } from './shortcut-diagnostics.js';
 
 export interface EvaluateOptions {
   readonly batchSize: number;
@@ -47,6 +48,8 @@ export interface SplitEvaluation {
 
 export interface EvaluationResult {
   readonly splits: Record<string, SplitEvaluation>;
+  /** Shortcut diagnostics on the dataset's paired splits, when asked for (absent otherwise). */
+  readonly diagnostics?: ShortcutDiagnostics;
 }
 
 /**
