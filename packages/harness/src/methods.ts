@@ -3,6 +3,7 @@ import { gainDefinition, rrrDefinition, standardDefinition } from '@isnet-bench/
 import {
   gradInputDefinition,
   selectiveDeepSupervisionDefinition,
+  selectiveInvariantDefinition,
   selectiveDefinition,
   stochasticDeepSupervisionDefinition,
   stochasticDefinition,
@@ -21,6 +22,7 @@ export const METHOD_DEFINITIONS: readonly MethodDefinition[] = [
   gradInputDefinition,
   rrrDefinition,
   gainDefinition,
+  selectiveInvariantDefinition,
 ];
 
 export const METHOD_NAMES: readonly string[] = METHOD_DEFINITIONS.map((d) => d.name);

@@ -64,3 +64,18 @@ const untunedIssue = {
 export const FasterIsnetDeepSupervisionConfig = z.strictObject({ ...fasterIsnetShape, ...deepSupervisionShape }).refine(targetsPerLayer, targetsPerLayerIssue).refine(tunedOrForced, untunedIssue);
 /** Selective ISNet with deep supervision: SelectiveIsnetConfig, tuned by default, `force` for untuned targets. */
 export const SelectiveIsnetDeepSupervisionConfig = z.strictObject({ ...selectiveIsnetShape, ...deepSupervisionShape }).refine(targetsPerLayer, targetsPerLayerIssue).refine(tunedOrForced, untunedIssue);
+
+/**
+ * selective-invariant's config (an extension, not the papers' method): Selective ISNet's, plus
+ * the weight of the background-swap invariance penalty added to the loss.
+ */
+export const SelectiveInvariantConfig = z
+  .strictObject({
+    ...selectiveIsnetShape,
+    invariance: z
+      .strictObject({ weight: z.number().min(0).default(1).describe("weight of the mean squared logit change when each image's background is swapped for another's") })
+      .prefault({}),
+  })
+  .refine(targetsPerLayer, targetsPerLayerIssue);
+export type SelectiveInvariantConfig = z.output<typeof SelectiveInvariantConfig>;
+export type SelectiveInvariantConfigInput = z.input<typeof SelectiveInvariantConfig>;

@@ -2,7 +2,8 @@ import { tuneTargets } from '@isnet-bench/isnet-core';
 import { LrpClassifier } from '@isnet-bench/lrp';
 import type { z } from 'zod';
 import { defineMethod, type Method, type MethodContext } from '@isnet-bench/training';
-import { FasterIsnetConfig, FasterIsnetDeepSupervisionConfig, SelectiveIsnetConfig, SelectiveIsnetDeepSupervisionConfig } from './config.js';
+import { createSelectiveInvariantIsnet } from './background-invariance.js';
+import { FasterIsnetConfig, FasterIsnetDeepSupervisionConfig, SelectiveInvariantConfig, SelectiveIsnetConfig, SelectiveIsnetDeepSupervisionConfig } from './config.js';
 import { createGradInputIsnet } from './grad-input.js';
 import { createSelectiveIsnet } from './selective.js';
 import { createStochasticIsnet } from './stochastic.js';
@@ -79,3 +80,14 @@ export const gradInputDefinition = fasterIsnet(
   (config, context) => createGradInputIsnet(classifier(context), config),
   false,
 );
+
+/** An extension of this project, not a published method: listed with the paper it extends. */
+export const selectiveInvariantDefinition = defineMethod({
+  name: 'selective-invariant',
+  description: "extension (not the papers' method): Selective ISNet plus a penalty on the logit change when each image's background is swapped for another's",
+  paper: `extends ${FASTER_ISNET_PAPER}`,
+  needsMasks: true,
+  config: SelectiveInvariantConfig,
+  create: (config, context) => createSelectiveInvariantIsnet(classifier(context), config),
+  prepare: (config, context) => tuneTargets(config, context, (c, ctx) => createSelectiveInvariantIsnet(classifier(ctx), c)),
+});

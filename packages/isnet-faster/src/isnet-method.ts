@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Tensor } from '@tensorflow/tfjs';
+import type { Scalar, Tensor } from '@tensorflow/tfjs';
 import type { Batch } from '@isnet-bench/data';
 import { isnetLoss } from '@isnet-bench/isnet-core';
 import type { ExplainedClass, Explanation, LrpClassifier } from '@isnet-bench/lrp';
@@ -14,21 +14,32 @@ export interface Explained {
 }
 
 /**
+ * A further term of a Faster ISNet's loss (an extension, not the papers'): its name among the
+ * loss parts, its weight, and its value from the batch and the explanation's logits; `training`
+ * tells the mode of the logits (batch statistics) or inference.
+ */
+export interface ExtraLoss {
+  readonly name: string;
+  readonly weight: number;
+  value(batch: Batch, logits: Tensor, training: boolean): Scalar;
+}
+
+/**
  * A Faster ISNet: one LRP-Flex heatmap per image (whatever the number of classes), from the
  * same forward pass that gives the classification logits; loss (1 - P) CE + P heatmap loss.
  */
-export function fasterIsnetMethod(name: string, classifier: LrpClassifier, config: FasterIsnetConfig, explained: Explained): Method {
+export function fasterIsnetMethod(name: string, classifier: LrpClassifier, config: FasterIsnetConfig, explained: Explained, extra?: ExtraLoss): Method {
   return {
     name,
     needsMasks: true,
     config: { ...config },
     ...classifier.methodMembers(),
     loss(batch, step) {
-      return objective(batch, explainBatch(batch, step, { training: true, updateStatistics: true }));
+      return objective(batch, explainBatch(batch, step, { training: true, updateStatistics: true }), true);
     },
     // The same class rule at a fixed epoch: every epoch's validation draws the same (stochastic) classes.
     validationLoss(batch) {
-      return objective(batch, explainBatch(batch, { epoch: 0, batchIndex: batch.batchIndex }, { training: false, updateStatistics: false }));
+      return objective(batch, explainBatch(batch, { epoch: 0, batchIndex: batch.batchIndex }, { training: false, updateStatistics: false }), false);
     },
     tuningHeatmaps(batch, step) {
       const { heatmap, hidden, logits, classes } = explainBatch(batch, step, { training: true, updateStatistics: false });
@@ -37,11 +48,13 @@ export function fasterIsnetMethod(name: string, classifier: LrpClassifier, confi
     },
   };
 
-  /** (1 - P) CE + P heatmap loss of an explained batch. */
-  function objective(batch: Batch, explanation: Explanation): MethodLoss {
+  /** (1 - P) CE + P heatmap loss of an explained batch, plus the extra term's weighted value. */
+  function objective(batch: Batch, explanation: Explanation, training: boolean): MethodLoss {
     const heatmap = heatmapObjective(explanation, batch.masks, config);
     const { classification, total } = isnetLoss({ logits: explanation.logits, labels: batch.labels, heatmapLoss: heatmap, P: config.loss.P });
-    return { total, parts: { classification, heatmap } };
+    if (!extra) return { total, parts: { classification, heatmap } };
+    const value = extra.value(batch, explanation.logits, training);
+    return { total: tf.add(total, tf.mul(value, extra.weight)) as Scalar, parts: { classification, heatmap, [extra.name]: value } };
   }
   function explainBatch(batch: Batch, step: { epoch: number; batchIndex: number }, mode: { training: boolean; updateStatistics: boolean }) {
     return classifier.explain(batch.images, {
