@@ -4,7 +4,7 @@ import { initEngine, seededRandom, uniform } from '@isnet-bench/engine';
 import type { Batch } from '@isnet-bench/data';
 import { LrpClassifier } from '@isnet-bench/lrp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backgroundSwapInvariance, createSelectiveInvariantIsnet, swapBackgrounds } from './background-invariance.js';
+import { backgroundSwapCrossEntropy, backgroundSwapInvariance, createSelectiveInvariantIsnet, swapBackgrounds } from './background-invariance.js';
 import { selectiveInvariantDefinition } from './definitions.js';
 import { createSelectiveIsnet } from './selective.js';
 
@@ -57,9 +57,9 @@ describe('background-swap invariance (extension)', () => {
     const w = tf.variable(tf.tensor2d([0.5, -1, 2, 0.25, 1.5, 0.5, -0.5, 3], [4, 2]));
     const linear = (x: tf.Tensor) => tf.matMul(tf.reshape(x, [-1, 4]), w);
     const value = (weights: number[]) => {
-      // By hand: swapped image 0 = [0.2, 0.9, 0.5, 0.8], image 1 = [0.1, 0.7, 0.4, 0.1]; squared change of both logits.
-      const x = [[0.2, 0.9, 0.4, 0.1], [0.1, 0.7, 0.5, 0.8]];
-      const s = [[0.2, 0.9, 0.5, 0.8], [0.1, 0.7, 0.4, 0.1]];
+      // By hand: swapped image 0 = [0.2, 0.9, 0.5, 0.8], image 1 = [0.7, 0.3, 0.4, 0.1]; squared change of both logits.
+      const x = [[0.2, 0.9, 0.4, 0.1], [0.7, 0.3, 0.5, 0.8]];
+      const s = [[0.2, 0.9, 0.5, 0.8], [0.7, 0.3, 0.4, 0.1]];
       let sum = 0;
       for (let b = 0; b < 2; b++)
         for (let c = 0; c < 2; c++) {
@@ -82,6 +82,24 @@ describe('background-swap invariance (extension)', () => {
     // Background weights zero: nothing outside the masks is read, no penalty.
     w.assign(tf.tensor2d([0.5, -1, 2, 0.25, 0, 0, 0, 0], [4, 2]));
     expect(loss().dataSync()[0]).toBe(0);
+  });
+
+  it("'label' form: the cross-entropy of the swapped images against their own labels (analytic, linear logits)", () => {
+    const images = tf.tensor4d([0.2, 0.9, 0.4, 0.1, 0.7, 0.3, 0.5, 0.8], [2, 1, 4, 1]);
+    const masks = tf.tensor4d([1, 1, 0, 0, 1, 1, 0, 0], [2, 1, 4, 1]);
+    const w = [0.5, -1, 2, 0.25, 1.5, 0.5, -0.5, 3];
+    const linear = (x: tf.Tensor) => tf.matMul(tf.reshape(x, [-1, 4]), tf.tensor2d(w, [4, 2]));
+    const swapped = [[0.2, 0.9, 0.5, 0.8], [0.7, 0.3, 0.4, 0.1]];
+    const labels = [1, 0];
+    let expected = 0;
+    swapped.forEach((x, b) => {
+      const z = [0, 1].map((c) => x.reduce((sum, v, p) => sum + v * w[p * 2 + c]!, 0));
+      expected += Math.log(Math.exp(z[0]!) + Math.exp(z[1]!)) - z[labels[b]!]!;
+    });
+    expect(backgroundSwapCrossEntropy(tf.tensor1d(labels, 'int32'), images, masks, linear).dataSync()[0]).toBeCloseTo(expected / 2, 5);
+    const method = createSelectiveInvariantIsnet(tinyClassifier(), { loss: { C1: 0.05, C2: 1 }, invariance: { form: 'label' } });
+    const invariance = tf.tidy(() => method.loss(batchOf(6), { epoch: 0, batchIndex: 0 }).parts['invariance']!.dataSync()[0]!);
+    expect(invariance).toBeGreaterThan(0);
   });
 
   it("adds weight x invariance to Selective ISNet's loss, moves batch-norm statistics exactly as Selective ISNet does, and leaks nothing", () => {
@@ -118,7 +136,7 @@ describe('background-swap invariance (extension)', () => {
 
   it('is listed as an extension and tunes like the ISNets', () => {
     expect(selectiveInvariantDefinition.description).toMatch(/^extension \(not the papers' method\)/);
-    expect(selectiveInvariantDefinition.config.parse({})).toMatchObject({ invariance: { weight: 1 }, tuneEpochs: 0 });
+    expect(selectiveInvariantDefinition.config.parse({})).toMatchObject({ invariance: { weight: 1, form: 'logits' }, tuneEpochs: 0 });
     expect(selectiveInvariantDefinition.prepare).toBeDefined();
   });
 });

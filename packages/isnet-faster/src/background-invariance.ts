@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Scalar, Tensor } from '@tensorflow/tfjs';
+import { softmaxCrossEntropy } from '@isnet-bench/engine';
 import { predictLogits, type LrpClassifier } from '@isnet-bench/lrp';
 import type { Method } from '@isnet-bench/training';
 import { SelectiveInvariantConfig, type SelectiveInvariantConfigInput } from './config.js';
@@ -30,18 +31,35 @@ export function backgroundSwapInvariance(logits: Tensor, images: Tensor, masks: 
 }
 
 /**
+ * The background-swap label penalty: the cross-entropy of each background-swapped image
+ * (swapBackgrounds) against its own label. Unlike backgroundSwapInvariance it cannot be met by
+ * logits that ignore the image: the swapped image must still be classified by its foreground.
+ */
+export function backgroundSwapCrossEntropy(labels: Tensor, images: Tensor, masks: Tensor, logitsOf: (x: Tensor) => Tensor): Scalar {
+  return tf.tidy(() => {
+    const logits = logitsOf(swapBackgrounds(images, masks));
+    return softmaxCrossEntropy(tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]!), logits) as Scalar;
+  });
+}
+
+/**
  * An extension, not the papers' method: Selective ISNet (the heatmap loss of the explained
- * class's selective quantity) plus `invariance.weight` times backgroundSwapInvariance. The
+ * class's selective quantity) plus `invariance.weight` times backgroundSwapInvariance
+ * (`form` 'logits') or backgroundSwapCrossEntropy ('label'). The
  * swapped batch runs in the loss's mode without moving batch-norm statistics, so a step moves
  * them once, as the Selective ISNet's does.
  */
 export function createSelectiveInvariantIsnet(classifier: LrpClassifier, input: SelectiveInvariantConfigInput = {}): Method {
   const config = SelectiveInvariantConfig.parse(input);
   const { invariance, ...selective } = config;
+  const logitsOf = (training: boolean) => (x: Tensor) => predictLogits(classifier.graph, x, { training, updateStatistics: false });
   const method = fasterIsnetMethod('selective-invariant', classifier, selective, { quantity: 'selective', classes: () => config.explainedClass }, {
     name: 'invariance',
     weight: invariance.weight,
-    value: (batch, logits, training) => backgroundSwapInvariance(logits, batch.images, batch.masks, (x) => predictLogits(classifier.graph, x, { training, updateStatistics: false })),
+    value: (batch, logits, training) =>
+      invariance.form === 'logits'
+        ? backgroundSwapInvariance(logits, batch.images, batch.masks, logitsOf(training))
+        : backgroundSwapCrossEntropy(batch.labels, batch.images, batch.masks, logitsOf(training)),
   });
   return { ...method, config: { ...config } };
 }

@@ -73,7 +73,13 @@ export const SelectiveInvariantConfig = z
   .strictObject({
     ...selectiveIsnetShape,
     invariance: z
-      .strictObject({ weight: z.number().min(0).default(1).describe("weight of the mean squared logit change when each image's background is swapped for another's") })
+      .strictObject({
+        weight: z.number().min(0).default(1).describe('weight of the penalty on the background-swapped images'),
+        form: z
+          .enum(['logits', 'label'])
+          .default('logits')
+          .describe("'logits': the mean squared logit change when each image's background is swapped for another's; 'label': the cross-entropy of the swapped image against its own label (the foreground's)"),
+      })
       .prefault({}),
   })
   .refine(targetsPerLayer, targetsPerLayerIssue);

@@ -1,6 +1,6 @@
 import '@isnet-bench/engine';
 
-export { backgroundSwapInvariance, createSelectiveInvariantIsnet, swapBackgrounds } from './background-invariance.js';
+export { backgroundSwapCrossEntropy, backgroundSwapInvariance, createSelectiveInvariantIsnet, swapBackgrounds } from './background-invariance.js';
 export { DeepSupervision, FasterIsnetConfig, SelectiveInvariantConfig, SelectiveIsnetConfig, type FasterIsnetConfigInput, type SelectiveIsnetConfigInput } from './config.js';
 export { createGradInputIsnet } from './grad-input.js';
 export { heatmapObjective } from './heatmap-objective.js';
