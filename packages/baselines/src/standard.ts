@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { softmaxCrossEntropy } from '@isnet-bench/engine';
 import type { LrpClassifier } from '@isnet-bench/lrp';
-import type { Method } from '@isnet-bench/training';
+import type { Batch } from '@isnet-bench/data';
+import type { Method, MethodLoss } from '@isnet-bench/training';
 
 /** The standard classifier: cross-entropy only. It learns whatever shortcut the data offers. */
 export function createStandardClassifier(classifier: LrpClassifier): Method {
@@ -11,9 +12,15 @@ export function createStandardClassifier(classifier: LrpClassifier): Method {
     config: {},
     ...classifier.methodMembers(),
     loss(batch) {
-      const logits = classifier.trainingLogits(batch.images);
-      const classification = softmaxCrossEntropy(tf.oneHot(batch.labels, logits.shape[1]!), logits);
-      return { total: classification, parts: { classification } };
+      return crossEntropy(batch, classifier.trainingLogits(batch.images));
+    },
+    validationLoss(batch) {
+      return crossEntropy(batch, classifier.predict(batch.images));
     },
   };
+}
+
+function crossEntropy(batch: Batch, logits: tf.Tensor): MethodLoss {
+  const classification = softmaxCrossEntropy(tf.oneHot(batch.labels, logits.shape[1]!), logits);
+  return { total: classification, parts: { classification } };
 }

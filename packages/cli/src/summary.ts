@@ -28,6 +28,22 @@ export function formatSummary(records: readonly CellRecord[], format: 'text' | '
       ]),
     );
   }
+  const diagnosed = accuracy.filter((r) => r.evaluation?.diagnostics);
+  if (diagnosed.length) {
+    const signed = (value: number | null) => (value === null ? '-' : `${value >= 0 ? '+' : ''}${value.toFixed(2)}`);
+    const rows = diagnosed.flatMap((r) =>
+      r.evaluation!.diagnostics!.pairs.map((pair) => {
+        // The deepest decomposed layer: nearest the logits, where the summary reads the routes.
+        const deepest = pair.layers.at(-1);
+        const predicted = pair.heatmaps.find((h) => h.quantity === 'predicted');
+        return [r.label, r.dataset.name, r.backbone, String(r.seed), pair.withArtifact, String(pair.count), signed(pair.logitChange), percent(deepest?.offShare), deepest?.layer ?? '-', percent(predicted?.share), percent(pair.artifactArea)];
+      }),
+    );
+    parts.push(
+      `shortcut diagnostics (each split against the same images without the artifact): the artifact's effect on the true-class logit; its share through units the artifact switches off at the deepest decomposed layer; the predicted class's heatmap share on the artifact (area: a uniform heatmap's):${format === 'markdown' ? '\n\n' : '\n'}` +
+        render([['method', 'dataset', 'backbone', 'seed', 'artifact split', 'pairs', 'logit change', 'off-route %', 'layer', 'artifact heatmap %', 'area %'], ...rows]),
+    );
+  }
   const timing = records.filter((r) => r.kind === 'epoch-time');
   if (timing.length) {
     const classes = [...new Set(timing.map((r) => r.epochTime!.classes))].sort((a, b) => a - b);

@@ -7,6 +7,7 @@ import { backgroundAttention, type BackgroundAttention } from './background-atte
 import { accuracy, confusionMatrix, macroF1 } from './metrics.js';
 import { argmaxRows, softmaxRows } from './probabilities.js';
 import { SegmentationTally, type SegmentationEvaluation } from './segmentation.js';
+import type { ShortcutDiagnostics } from './shortcut-diagnostics.js';
 
 export interface EvaluateOptions {
   readonly batchSize: number;
@@ -53,6 +54,8 @@ export interface SplitEvaluation {
 
 export interface EvaluationResult {
   readonly splits: Record<string, SplitEvaluation>;
+  /** Shortcut diagnostics on the dataset's paired splits, when asked for (absent otherwise). */
+  readonly diagnostics?: ShortcutDiagnostics;
 }
 
 /**

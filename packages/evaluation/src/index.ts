@@ -8,6 +8,8 @@ export { evaluationRows, METRIC_COLUMNS, type EvaluationRow, type RowValue, type
 export {
   shortcutDiagnostics,
   formatShortcutDiagnostics,
+  artifactPairs,
+  reluCuts,
   type ShortcutDiagnostics,
   type ShortcutDiagnosticsOptions,
   type PairDiagnostics,

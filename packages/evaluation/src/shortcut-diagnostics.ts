@@ -157,9 +157,15 @@ export async function shortcutDiagnostics(classifier: LrpClassifier, dataset: Da
   return { settings, pairs: results };
 }
 
+/** The default pairs a dataset offers: 'test' and 'confounding', those it has that record their artifact, each against 'unbiased'. */
+export function artifactPairs(dataset: Dataset): SplitPair[] {
+  if (!('unbiased' in dataset.splits)) return [];
+  return ['test', 'confounding'].filter((name) => dataset.splits[name]?.artifactClass && dataset.splits[name]?.artifactBox).map((name) => ({ withArtifact: name, withoutArtifact: 'unbiased' }));
+}
+
 function defaultPairs(dataset: Dataset): SplitPair[] {
-  const pairs = ['test', 'confounding'].filter((name) => name in dataset.splits && 'unbiased' in dataset.splits).map((name) => ({ withArtifact: name, withoutArtifact: 'unbiased' }));
-  if (pairs.length === 0) throw new Error(`no paired splits: shortcut diagnostics compare 'test' or 'confounding' with 'unbiased' (splits: ${Object.keys(dataset.splits).join(', ')})`);
+  const pairs = artifactPairs(dataset);
+  if (pairs.length === 0) throw new Error(`no paired splits: shortcut diagnostics compare 'test' or 'confounding' (recording their artifact) with 'unbiased' (splits: ${Object.keys(dataset.splits).join(', ')})`);
   return pairs;
 }
 

@@ -1,3 +1,4 @@
+import type { DiagnosticsSettings } from './run-spec.js';
 import { parseTrainConfig, type TrainConfig } from '@isnet-bench/training';
 import type { BackboneName } from '@isnet-bench/models';
 import { shortHash } from './dataset-cache.js';
@@ -27,7 +28,7 @@ export interface AccuracyCell extends CellBase {
   readonly kind: 'accuracy';
   /** The training loop's options with defaults (checkpointDir aside). */
   readonly train: Omit<TrainConfig, 'checkpointDir'>;
-  readonly evaluation: { batchSize: number; splits?: string[]; heatmaps: boolean };
+  readonly evaluation: { batchSize: number; splits?: string[]; heatmaps: boolean; diagnostics?: DiagnosticsSettings };
 }
 
 /** Time training epochs at a class count (timing only: the labels are mapped onto `classes`). */

@@ -1,6 +1,6 @@
 export { describeMethods, METHOD_DEFINITIONS, METHOD_NAMES, MethodConfigError, methodDefinition, parseMethodConfig, UnknownMethodError } from './methods.js';
 export { datasetShape, evaluateRun, instantiate, methodContext, readRun, RunError, runTraining, trainAndEvaluate, type RunOptions, type RunOutcome } from './run.js';
-export { RunSpec, type RunSpecInput } from './run-spec.js';
+export { DiagnosticsSettings, RunSpec, type RunSpecInput } from './run-spec.js';
 export { measureStepTimes, syntheticBatch, type StepTimeOptions, type StepTimeRow } from './step-time.js';
 export { describeCell, expandCells, parseShard, shardOf, type AccuracyCell, type Cell, type CellDataset, type EpochTimeCell, type Shard } from './cells.js';
 export { mergeResults, type MergeOutcome } from './merge.js';

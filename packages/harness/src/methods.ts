@@ -3,6 +3,7 @@ import { gainDefinition, multitaskUnetDefinition, rrrDefinition, standardDefinit
 import {
   gradInputDefinition,
   selectiveDeepSupervisionDefinition,
+  selectiveInvariantDefinition,
   selectiveDefinition,
   stochasticDeepSupervisionDefinition,
   stochasticDefinition,
@@ -23,6 +24,7 @@ export const METHOD_DEFINITIONS: readonly MethodDefinition[] = [
   gainDefinition,
   unetClassifierDefinition,
   multitaskUnetDefinition,
+  selectiveInvariantDefinition,
 ];
 
 export const METHOD_NAMES: readonly string[] = METHOD_DEFINITIONS.map((d) => d.name);

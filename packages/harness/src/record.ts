@@ -44,7 +44,10 @@ export interface Environment {
 export interface TrainingSummary {
   readonly epochs: number;
   readonly bestEpoch: number | null;
+  /** bestEpoch's validation accuracy, or its validation loss when selectedBy is 'loss'. */
   readonly bestMetric: number | null;
+  /** How the best epoch was chosen (absent in records written before selection by loss: 'accuracy'). */
+  readonly selectedBy?: 'accuracy' | 'loss';
   readonly steps: number;
   readonly trainImages: number;
   /** Training time of each epoch (validation aside). */

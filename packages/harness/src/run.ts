@@ -3,7 +3,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { describeIssues, openDataset, requireMasks, writeFileAtomic, type Dataset, type OpenedDataset } from '@isnet-bench/data';
-import { evaluateMethod, type EvaluationResult } from '@isnet-bench/evaluation';
+import { artifactPairs, evaluateMethod, reluCuts, shortcutDiagnostics, type EvaluationResult, type ShortcutDiagnostics } from '@isnet-bench/evaluation';
+import { LrpClassifier } from '@isnet-bench/lrp';
 import { buildBackbone } from '@isnet-bench/models';
 import {
   checkpointPaths,
@@ -18,7 +19,7 @@ import {
   type TrainResult,
 } from '@isnet-bench/training';
 import { methodDefinition, parseMethodConfig } from './methods.js';
-import { RunSpec, type RunSpecInput } from './run-spec.js';
+import { RunSpec, type DiagnosticsSettings, type RunSpecInput } from './run-spec.js';
 
 export interface RunOptions {
   log?: (message: string) => void;
@@ -44,6 +45,8 @@ const RESULTS_FILE = 'results.json';
 
 /** The models a context built, so that a run can release them. */
 export interface OwnedContext extends MethodContext {
+  /** The backbones built so far, in order: a method created after n of them owns the rest. */
+  readonly built: readonly LayersModel[];
   dispose(): void;
 }
 
@@ -57,6 +60,7 @@ export function methodContext(spec: Pick<RunSpec, 'model' | 'modelOptions' | 'se
     ...shape,
     seed: spec.seed,
     supervisedLayers: probe.supervisedLayers,
+    built: models,
     backbone() {
       const { model } = build();
       models.push(model);
@@ -136,7 +140,9 @@ export async function trainAndEvaluate(input: RunSpecInput, dataset: OpenedDatas
     if (prepared) methodConfig = prepared.config;
     await writeFileAtomic(join(outDir, RUN_FILE), JSON.stringify({ spec, prepared, dataset: { dir: dataset.dir, fingerprint: dataset.fingerprint } }, null, 2));
 
+    const before = context.built.length;
     const method = definition.create(methodConfig, context);
+    const backbones = context.built.slice(before);
     if (method.needsMasks) requireMasks(dataset, [(spec.train['trainSplit'] as string | undefined) ?? 'train']);
     const checkpointDir = join(outDir, 'checkpoints');
     const resumeFrom = previous && existsSync(join(checkpointPaths(checkpointDir).last, 'checkpoint.json')) ? checkpointPaths(checkpointDir).last : undefined;
@@ -152,7 +158,7 @@ export async function trainAndEvaluate(input: RunSpecInput, dataset: OpenedDatas
     const outcome: RunOutcome = { spec, training, methodConfig: method.config, prepared: prepared?.report };
     if (!training.completed) return outcome;
     await loadCheckpoint(checkpointPaths(checkpointDir).best, method);
-    return { ...outcome, evaluation: await evaluateSplits(method, dataset, spec, log) };
+    return { ...outcome, evaluation: await evaluateSplits(method, backbones, dataset, spec, log) };
   } finally {
     context.dispose();
   }
@@ -193,8 +199,8 @@ function preparationContext(spec: RunSpec, dataset: Dataset, context: MethodCont
 }
 
 export function summary(training: TrainResult) {
-  const { epochs, bestMetric, bestEpoch, seconds, steps, trainImages } = training;
-  return { epochs, bestMetric, bestEpoch, seconds, steps, trainImages };
+  const { epochs, bestMetric, bestEpoch, selectedBy, seconds, steps, trainImages } = training;
+  return { epochs, bestMetric, bestEpoch, selectedBy, seconds, steps, trainImages };
 }
 
 /** The test splits of a dataset: every split but train and validation, unless listed. */
@@ -202,13 +208,39 @@ export function testSplits(dataset: Dataset, splits?: readonly string[]): string
   return splits ? [...splits] : Object.keys(dataset.splits).filter((s) => s !== 'train' && s !== 'validation');
 }
 
-async function evaluateSplits(method: Method, dataset: Dataset, spec: RunSpec, log: (m: string) => void): Promise<EvaluationResult> {
+/** The test splits' metrics, and the shortcut diagnostics when the spec asks for them and the dataset has paired splits. */
+async function evaluateSplits(method: Method, backbones: readonly LayersModel[], dataset: Dataset, spec: RunSpec, log: (m: string) => void): Promise<EvaluationResult> {
   // Progress every tenth batch and at each split's end; evaluation reports every batch.
-  const sparse = (message: string) => {
+  const sparse = (prefix: string) => (message: string) => {
     const match = /batch (\d+)\/(\d+)/.exec(message);
-    if (!match || Number(match[1]) % 10 === 0 || match[1] === match[2]) log(`evaluating ${message}`);
+    if (!match || Number(match[1]) % 10 === 0 || match[1] === match[2]) log(`${prefix} ${message}`);
   };
-  return evaluateMethod(method, dataset, testSplits(dataset, spec.evaluation.splits), { batchSize: spec.evaluation.batchSize, heatmaps: spec.evaluation.heatmaps, log: sparse });
+  const result = await evaluateMethod(method, dataset, testSplits(dataset, spec.evaluation.splits), { batchSize: spec.evaluation.batchSize, heatmaps: spec.evaluation.heatmaps, log: sparse('evaluating') });
+  const settings = spec.evaluation.diagnostics;
+  if (!settings) return result;
+  const diagnostics = await diagnose(backbones, dataset, settings, log, sparse('diagnostics:'));
+  return diagnostics ? { ...result, diagnostics } : result;
+}
+
+/**
+ * Shortcut diagnostics of a method's classifier (its one backbone, best weights loaded), or
+ * undefined, with the reason logged, where they do not apply: a dataset without paired splits,
+ * a method of several networks.
+ */
+async function diagnose(backbones: readonly LayersModel[], dataset: Dataset, settings: DiagnosticsSettings, log: (m: string) => void, progress: (m: string) => void): Promise<ShortcutDiagnostics | undefined> {
+  const pairs = artifactPairs(dataset);
+  if (pairs.length === 0) {
+    log(`shortcut diagnostics skipped: the dataset has no paired splits (test or confounding recording their artifact, and unbiased)`);
+    return undefined;
+  }
+  if (backbones.length !== 1) {
+    log(`shortcut diagnostics skipped: the method built ${backbones.length} networks; the diagnostics read one classifier`);
+    return undefined;
+  }
+  const classifier = new LrpClassifier(backbones[0]!);
+  const cuts = reluCuts(classifier.graph);
+  const layers = settings.layers === 'all' ? cuts : cuts.slice(-settings.layers);
+  return shortcutDiagnostics(classifier, dataset, { pairs, limit: settings.limit, steps: settings.steps, batchSize: settings.batchSize, layers, log: progress });
 }
 
 /** A run directory that cannot be read: names the file and the problem. */
@@ -230,15 +262,25 @@ export async function readRun(outDir: string): Promise<StoredRun> {
   return { spec: spec.data, prepared: stored.prepared };
 }
 
-/** Evaluates a finished run's best checkpoint (or `checkpoint`) on a dataset's test splits. */
-export async function evaluateRun(outDir: string, datasetDir: string, options: { checkpoint?: 'best' | 'last'; log?: (m: string) => void } = {}): Promise<EvaluationResult> {
-  const { spec, prepared } = await readRun(outDir);
+/**
+ * Evaluates a finished run's best checkpoint (or `checkpoint`) on a dataset's test splits;
+ * with the run's shortcut diagnostics, or `diagnostics` instead of them.
+ */
+export async function evaluateRun(
+  outDir: string,
+  datasetDir: string,
+  options: { checkpoint?: 'best' | 'last'; log?: (m: string) => void; diagnostics?: DiagnosticsSettings } = {},
+): Promise<EvaluationResult> {
+  const run = await readRun(outDir);
+  const spec = options.diagnostics ? { ...run.spec, evaluation: { ...run.spec.evaluation, diagnostics: options.diagnostics } } : run.spec;
   const dataset = await openDataset(datasetDir);
   const context = methodContext(spec, datasetShape(dataset));
   try {
-    const method = instantiate(spec, context, prepared?.config ?? spec.methodConfig);
+    const before = context.built.length;
+    const method = instantiate(spec, context, run.prepared?.config ?? spec.methodConfig);
+    const backbones = context.built.slice(before);
     await loadCheckpoint(checkpointPaths(join(outDir, 'checkpoints'))[options.checkpoint ?? 'best'], method);
-    return await evaluateSplits(method, dataset, spec, options.log ?? (() => {}));
+    return await evaluateSplits(method, backbones, dataset, spec, options.log ?? (() => {}));
   } finally {
     context.dispose();
   }

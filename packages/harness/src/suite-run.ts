@@ -127,6 +127,7 @@ export async function runAccuracyCell(opened: OpenedSuite, cell: AccuracyCell, o
       epochs: training.epochs.length,
       bestEpoch: training.bestEpoch,
       bestMetric: training.bestMetric,
+      selectedBy: training.selectedBy,
       steps: training.steps,
       trainImages: training.trainImages,
       epochSeconds: spread(training.epochs.map((e) => e.trainSeconds)),

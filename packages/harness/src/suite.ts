@@ -5,6 +5,7 @@ import { buildOptionsSchemas, DATASET_KINDS, describeIssues, formatValue, valueA
 import { backboneOptionsSchema, BackboneName } from '@isnet-bench/models';
 import { trainConfigSchema } from '@isnet-bench/training';
 import { METHOD_DEFINITIONS, METHOD_NAMES, methodDefinition } from './methods.js';
+import { DiagnosticsSettings } from './run-spec.js';
 
 export const SUITE_SCHEMA_ID = 'https://isnet-bench.dev/schema/suite-1.json';
 
@@ -34,6 +35,7 @@ const Evaluation = z.strictObject({
   batchSize: count.default(256),
   splits: z.array(z.string().min(1)).min(1).optional().describe("test splits (default: every split but 'train' and 'validation')"),
   heatmaps: z.boolean().default(true).describe('measure background attention on the LRP heatmap of the predicted class'),
+  diagnostics: DiagnosticsSettings.optional().describe('shortcut diagnostics on the paired splits of datasets whose artifact is known (test and confounding against unbiased); stored as evaluation.diagnostics'),
 });
 
 const Accuracy = z.strictObject({

@@ -76,6 +76,34 @@ describe('Faster ISNet methods', () => {
     expect(Array.from(mean.dataSync())).not.toEqual(Array.from(before));
   });
 
+  it.each([
+    ['selective', (c: LrpClassifier) => createSelectiveIsnet(c, { loss: { C1: 0.05, C2: 1 } })],
+    ['selective-ds', (c: LrpClassifier) => createSelectiveIsnet(c, { loss: { C1: 0.05, C2: 1 }, deepSupervision: { layers: ['r1'] } })],
+    ['stochastic', (c: LrpClassifier) => createStochasticIsnet(c, { loss: { C1: 0.05, C2: 1 } }, 7)],
+  ])('%s: the validation loss is (1 - P) CE of the inference logits + P heatmap loss, and changes no state', (_name, create) => {
+    const classifier = tinyClassifier();
+    const method = create(classifier);
+    // Running statistics away from the initial (0, 1), so that inference and training modes differ.
+    tf.dispose(tf.variableGrads(() => method.loss(batchOf(6, 4), { epoch: 0, batchIndex: 0 }).total, method.trainableVariables).value);
+    const batch = batchOf(6, 4);
+    const state = Object.values(method.stateVariables).map((v) => Array.from(v.dataSync()));
+    const before = tf.memory().numTensors;
+    const [total, classification, heatmap, expectedCE] = tf.tidy(() => {
+      const { total, parts } = method.validationLoss!(batch);
+      const logits = classifier.predict(batch.images);
+      const ce = tf.mean(tf.neg(tf.sum(tf.mul(tf.oneHot(batch.labels, 4), tf.logSoftmax(logits)), -1)));
+      return [total, parts['classification']!, parts['heatmap']!, ce].map((t) => t.dataSync()[0]!);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(classification).toBeCloseTo(expectedCE, 5);
+    expect(heatmap).toBeGreaterThan(0);
+    expect(total).toBeCloseTo(0.3 * classification + 0.7 * heatmap, 5);
+    expect(Object.values(method.stateVariables).map((v) => Array.from(v.dataSync()))).toEqual(state);
+    // The training loss runs on batch statistics: a different value on the same batch.
+    const training = tf.tidy(() => method.loss(batch, { epoch: 0, batchIndex: 0 }).parts['classification']!.dataSync()[0]!);
+    expect(Math.abs(training - classification)).toBeGreaterThan(1e-4);
+  });
+
   it('rejects deep-supervision targets that do not match the layers', () => {
     expect(() => createSelectiveIsnet(tinyClassifier(), { deepSupervision: { layers: ['r1'], targets: [] } })).toThrow(/one \{C1, C2\} per supervised layer/);
   });

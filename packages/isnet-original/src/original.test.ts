@@ -34,6 +34,21 @@ describe('Original ISNet', () => {
     const expected = heatmapLoss(tf.stack(perClass, 1) as tf.Tensor5D, masks, parseIsnetLossParams({ C1: 0.05, C2: 1 })).total;
     expect(parts['heatmap']!.dataSync()[0]).toBeCloseTo(expected.dataSync()[0]!, 5);
   });
+
+  it('takes its validation loss on the C heatmaps in inference mode, in passes of any size', () => {
+    const classifier = new LrpClassifier(model());
+    const images = uniform([4, 6, 6, 1], seededRandom(6), 0, 1) as Tensor4D;
+    const masks = tf.tensor4d(Array.from({ length: 4 * 36 }, (_, i) => (i % 6 < 3 ? 1 : 0)), [4, 6, 6, 1]);
+    const labelArray = Int32Array.from([0, 1, 2, 0]);
+    const batch: Batch = { images, masks, labels: tf.tensor1d(labelArray, 'int32'), labelArray, indices: Int32Array.from([0, 1, 2, 3]), epoch: 0, batchIndex: 0, dispose() {} };
+    const perClass = Array.from({ length: classes }, (_, c) => explain(classifier.graph, images, { classes: new Array(4).fill(c), training: false }).heatmap);
+    const expected = heatmapLoss(tf.stack(perClass, 1) as tf.Tensor5D, masks, parseIsnetLossParams({ C1: 0.05, C2: 1 })).total.dataSync()[0]!;
+    for (const classesPerPass of [1, 'auto'] as const) {
+      const { total, parts } = createOriginalIsnet(classifier, { loss: { C1: 0.05, C2: 1 }, classesPerPass }).validationLoss!(batch);
+      expect(parts['heatmap']!.dataSync()[0]).toBeCloseTo(expected, 5);
+      expect(total.dataSync()[0]).toBeCloseTo(0.3 * parts['classification']!.dataSync()[0]! + 0.7 * expected, 5);
+    }
+  });
 });
 
 describe('Original ISNet, gradients accumulated over groups of classes', () => {

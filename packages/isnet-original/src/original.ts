@@ -38,8 +38,10 @@ export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIs
   const everyClass = lrpFlexEveryClass(config.lrp);
 
   /** The loss of one group of classes, weighted by its share of all C maps; CE with the first. */
-  const groupLoss = (batch: Batch, classList: number[] | undefined, classCount: number | undefined, first: boolean): MethodLoss => {
-    const { logits, heatmap: heatmaps } = everyClass.explain(classifier, batch.images, { classes: classList, training: true, updateStatistics: first });
+  const groupLoss = (batch: Batch, classList: number[] | undefined, classCount: number | undefined, first: boolean, training = true): MethodLoss => {
+    const { logits, heatmap: heatmaps } = training
+      ? everyClass.explain(classifier, batch.images, { classes: classList, training: true, updateStatistics: first })
+      : lrpFlexEveryClass({ ...config.lrp, classesPerPass: classesPerPass(batch.images.shape[0]!) }).explain(classifier, batch.images, { training: false });
     const share = classList && classCount ? classList.length / classCount : 1;
     const heatmap = tf.mul(heatmapLoss(heatmaps as Tensor5D, batch.masks, config.loss).total, share) as Scalar;
     if (!first) return { total: tf.mul(heatmap, config.loss.P) as Scalar, parts: { heatmap } };
@@ -66,6 +68,10 @@ export function createOriginalIsnet(classifier: LrpClassifier, input: OriginalIs
     ...members,
     loss(batch) {
       return groupLoss(batch, undefined, undefined, true);
+    },
+    // Inference mode and no gradient tape: every class in passes of the training's size.
+    validationLoss(batch) {
+      return groupLoss(batch, undefined, undefined, true, false);
     },
     tuningHeatmaps(batch) {
       const perPass = classesPerPass(batch.images.shape[0]!);

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Variable } from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { describeIssues, writeFileAtomic } from '@isnet-bench/data';
-import { trainConfigSchema } from './config.js';
+import { CheckpointSelection, trainConfigSchema } from './config.js';
 import { CheckpointError } from './errors.js';
 import type { Method } from './method.js';
 import type { Optimizer } from './optimizers.js';
@@ -42,7 +42,8 @@ const checkpointMetaSchema = z.strictObject({
    * to the epoch's batch count means the training steps are done and validation is next.
    */
   position: z.strictObject({ epoch: count, batchIndex: count, step: count }),
-  best: z.strictObject({ metric: z.number(), epoch: count }).nullable(),
+  /** The best epoch and its value: the validation metric, or with `by: 'loss'` the validation loss (lower is better). Checkpoints written before selection by loss existed have no `by`: 'accuracy'. */
+  best: z.strictObject({ metric: z.number(), epoch: count, by: CheckpointSelection.optional() }).nullable(),
   history: z.array(epochSummarySchema),
   epochProgress: epochProgressSchema,
 });

@@ -33,6 +33,10 @@ export const lrScheduleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('cosine') }),
 ]);
 
+/** How the 'best' checkpoint is chosen (see trainConfigSchema.select). */
+export const CheckpointSelection = z.enum(['accuracy', 'loss']);
+export type CheckpointSelection = z.output<typeof CheckpointSelection>;
+
 export const trainConfigSchema = z.strictObject({
   epochs: positiveInt.default(10),
   batchSize: positiveInt.default(128),
@@ -49,6 +53,9 @@ export const trainConfigSchema = z.strictObject({
   explodeThreshold: z.number().positive().default(1e6).describe('a loss part above this (in absolute value) stops training as diverged'),
   maxBatchesPerEpoch: positiveInt.optional().describe('cap on batches per epoch, for quick subset runs'),
   trainSubset: positiveInt.optional().describe('train on only the first N images of the train split shuffled with seed'),
+  select: CheckpointSelection.optional().describe(
+    "which epoch is 'best': 'accuracy' = the highest validation metric (the caller's, e.g. accuracy); 'loss' = the lowest mean validation loss of the method's own objective (its validationLoss, in inference mode); default 'loss' for methods that define validationLoss, else 'accuracy'",
+  ),
 });
 
 export type TrainConfig = z.output<typeof trainConfigSchema>;

@@ -6,6 +6,7 @@ export {
   optimizerConfigSchema,
   lrScheduleSchema,
   parseTrainConfig,
+  CheckpointSelection,
   type TrainConfig,
   type TrainConfigInput,
   type OptimizerConfig,
@@ -29,5 +30,5 @@ export {
   type StoredCheckpoint,
 } from './checkpoint.js';
 export { formatProgress, type ProgressEvent, type StepEvent, type EpochEvent, type EpochSummary, type StepValues } from './progress.js';
-export { train, type TrainOptions, type TrainResult, type Validate, type ValidationContext, type ValidationResult } from './loop.js';
+export { train, checkpointSelection, validationLoss, type TrainOptions, type TrainResult, type Validate, type ValidationContext, type ValidationResult } from './loop.js';
 export { trainingData, type TrainingData } from './train-data.js';

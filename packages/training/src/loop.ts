@@ -1,8 +1,9 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import { getSplit, requireMasks, type Dataset } from '@isnet-bench/data';
+import * as tf from '@tensorflow/tfjs';
+import { BatchIterator, getSplit, requireMasks, type Dataset } from '@isnet-bench/data';
 import { assignCheckpoint, checkCheckpoint, checkpointPaths, readCheckpoint, saveCheckpoint, type CheckpointMeta, type StoredCheckpoint } from './checkpoint.js';
-import { parseTrainConfig, TRAJECTORY_FIELDS, type TrainConfig, type TrainConfigInput } from './config.js';
-import { CheckpointError } from './errors.js';
+import { parseTrainConfig, TRAJECTORY_FIELDS, type CheckpointSelection, type TrainConfig, type TrainConfigInput } from './config.js';
+import { CheckpointError, TrainConfigError } from './errors.js';
 import type { Method } from './method.js';
 import { emptyProgress, recordStep, throughput, type EpochSummary, type ProgressEvent, type StepValues } from './progress.js';
 import { learningRate } from './schedule.js';
@@ -42,7 +43,9 @@ export interface TrainResult {
   readonly completed: boolean;
   /** Every finished epoch, including those before a resume. */
   readonly epochs: readonly EpochSummary[];
-  /** null until an epoch has been validated. */
+  /** How the best epoch was chosen: config.select, or the method's default. */
+  readonly selectedBy: CheckpointSelection;
+  /** null until an epoch has been validated; with selection by loss, the best epoch's validation loss. */
   readonly bestMetric: number | null;
   readonly bestEpoch: number | null;
   /** Wall-clock seconds of this call (a resumed run counts only its own part). */
@@ -68,7 +71,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const config = parseTrainConfig(options.config);
   const { method, dataset } = options;
   const data = trainingData(dataset, config);
-  if (method.needsMasks) requireMasks(data.dataset, [config.trainSplit]);
+  const selectedBy = checkpointSelection(method, config);
+  if (method.needsMasks) requireMasks(data.dataset, [config.trainSplit, ...(selectedBy === 'loss' ? [config.validationSplit] : [])]);
   getSplit(dataset, config.validationSplit); // a misspelt split fails now, not after the first epoch
   const stepper = createTrainingStep(method, config);
   const { optimizer } = stepper.context;
@@ -77,17 +81,18 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (options.resumeFrom !== undefined) {
       const stored = await readCheckpoint(options.resumeFrom);
       checkCheckpoint(stored, method, optimizer);
-      checkResumable(stored, method, config, data);
+      checkResumable(stored, method, config, data, selectedBy);
       assignCheckpoint(stored, method, optimizer);
       const { position, best, history, epochProgress } = stored.meta;
       state = { position, best, history, epochProgress };
     }
-    const run = new TrainingRun(options, config, data, stepper.context, state);
+    const run = new TrainingRun(options, config, data, stepper.context, state, selectedBy);
     const completed = await run.run();
     const { position, best, history } = state;
     return {
       completed,
       epochs: history,
+      selectedBy,
       bestMetric: best?.metric ?? null,
       bestEpoch: best?.epoch ?? null,
       seconds: (performance.now() - started) / 1000,
@@ -101,10 +106,19 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 }
 
-/** Resuming is only exact with the same method config, trajectory options and training images. */
-function checkResumable(stored: StoredCheckpoint, method: Method, config: TrainConfig, data: TrainingData): void {
+/** The checkpoint selection of a run: as configured, else by loss where the method defines one. */
+export function checkpointSelection(method: Method, config: Pick<TrainConfig, 'select'>): CheckpointSelection {
+  const selectedBy = config.select ?? (method.validationLoss ? 'loss' : 'accuracy');
+  if (selectedBy === 'loss' && !method.validationLoss) throw new TrainConfigError(`select: 'loss' needs a validation loss, and method '${method.name}' defines none; use select 'accuracy'`);
+  return selectedBy;
+}
+
+/** Resuming is only exact with the same method config, trajectory options, training images and checkpoint selection. */
+function checkResumable(stored: StoredCheckpoint, method: Method, config: TrainConfig, data: TrainingData, selectedBy: CheckpointSelection): void {
   const { meta } = stored;
+  const storedSelection = meta.best?.by ?? 'accuracy';
   const differences = [
+    ...(meta.best && storedSelection !== selectedBy ? [`checkpoint selection (by ${storedSelection} in the checkpoint, by ${selectedBy} now)`] : []),
     ...differingKeys(meta.method.config, method.config).map((key) => `method config ${key}`),
     ...TRAJECTORY_FIELDS.filter((key) => JSON.stringify(meta.trainConfig[key]) !== JSON.stringify(config[key])).map(
       (key) => `${key} (${JSON.stringify(meta.trainConfig[key]) ?? 'unset'} in the checkpoint, ${JSON.stringify(config[key]) ?? 'unset'} now)`,
@@ -131,6 +145,7 @@ class TrainingRun {
     private readonly data: TrainingData,
     private readonly context: StepContext,
     private readonly state: RunState,
+    private readonly selectedBy: CheckpointSelection,
   ) {
     this.paths = checkpointPaths(config.checkpointDir);
   }
@@ -195,7 +210,13 @@ class TrainingRun {
     if (!Number.isFinite(validation.metric)) {
       throw new TypeError(`validate returned metric ${validation.metric} after epoch ${position.epoch + 1}; it must be a finite number (higher is better)`);
     }
-    const best = this.state.best === null || validation.metric > this.state.best.metric;
+    const byLoss = this.selectedBy === 'loss';
+    const loss = byLoss ? await validationLoss(method, dataset, this.config.validationSplit, this.config.batchSize) : undefined;
+    if (loss && !Number.isFinite(loss.total)) {
+      throw new TypeError(`the validation loss after epoch ${position.epoch + 1} is ${loss.total}; selection by loss needs a finite one`);
+    }
+    const value = loss ? loss.total : validation.metric;
+    const best = this.state.best === null || (byLoss ? value < this.state.best.metric : value > this.state.best.metric);
     const summary: EpochSummary = {
       epoch: position.epoch,
       lr,
@@ -206,11 +227,16 @@ class TrainingRun {
       trainSeconds: progress.seconds,
       imagesPerSecond: throughput(progress.images, progress.seconds),
       // Through JSON, so the summary is the same whether it was just made or read from a checkpoint.
-      validation: { metric: validation.metric, details: JSON.parse(JSON.stringify(validation.details ?? null)), seconds: (performance.now() - started) / 1000 },
+      validation: {
+        metric: validation.metric,
+        details: JSON.parse(JSON.stringify(validation.details ?? null)),
+        seconds: (performance.now() - started) / 1000,
+        ...(loss ? { loss } : {}),
+      },
       best,
     };
     this.state.history.push(summary);
-    if (best) this.state.best = { metric: validation.metric, epoch: position.epoch };
+    if (best) this.state.best = { metric: value, epoch: position.epoch, ...(byLoss ? { by: 'loss' as const } : {}) };
     position.epoch += 1;
     position.batchIndex = 0;
     this.state.epochProgress = emptyProgress();
@@ -242,4 +268,33 @@ class TrainingRun {
     await saveCheckpoint(this.paths[which], meta, this.options.method, this.context.optimizer);
     if (which === 'last') this.lastSavedAt = at;
   }
+}
+
+/**
+ * The method's validation loss over a split, each batch weighted by its size: the mean total
+ * and the mean of each part (float64 sums on the host), in the split's stored order.
+ */
+export async function validationLoss(method: Method, dataset: Dataset, split: string, batchSize: number): Promise<{ total: number; parts: Record<string, number> }> {
+  const iterator = new BatchIterator(dataset, split, { batchSize, seed: 0, shuffle: false });
+  let total = 0;
+  const parts: Record<string, number> = {};
+  for (const batch of iterator.epoch(0)) {
+    try {
+      const values = tf.tidy(() => {
+        const loss = method.validationLoss!(batch);
+        const names = Object.keys(loss.parts);
+        return { names, stacked: tf.stack([loss.total, ...names.map((name) => loss.parts[name]!)]) };
+      });
+      const numbers = await values.stacked.data();
+      values.stacked.dispose();
+      const weight = batch.labelArray.length / iterator.count;
+      total += numbers[0]! * weight;
+      values.names.forEach((name, i) => (parts[name] = (parts[name] ?? 0) + numbers[i + 1]! * weight));
+    } finally {
+      batch.dispose();
+    }
+    // Long validations must not starve a SIGINT handler either.
+    await nextMacrotask();
+  }
+  return { total, parts };
 }

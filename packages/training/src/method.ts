@@ -35,6 +35,12 @@ export interface Method {
    */
   lossAndGradients?(batch: Batch, step: { epoch: number; batchIndex: number }): MethodGradients;
   /**
+   * Optional: the loss `loss` optimises, on a held-out batch in inference mode (batch norm on
+   * its running statistics, nothing updated, no gradients): what checkpoint selection by
+   * validation loss (`select: 'loss'`) averages over the validation split.
+   */
+  validationLoss?(batch: Batch): MethodLoss;
+  /**
    * Optional, for the C1/C2 tuning of the ISNets (docs/heatmap-loss.md): the heatmaps this method's loss
    * would optimise for a batch, [batch, maps, H, W, C], first the input's then one per
    * supervised hidden layer. Called without gradients, on a plainly trained classifier.

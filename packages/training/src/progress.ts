@@ -17,7 +17,13 @@ export const epochSummarySchema = z.strictObject({
   /** Wall-clock seconds of the training steps (batch assembly, forward, backward, update); validation and checkpoint writes excluded. */
   trainSeconds: z.number(),
   imagesPerSecond: z.number(),
-  validation: z.strictObject({ metric: z.number(), details: z.unknown(), seconds: z.number() }),
+  validation: z.strictObject({
+    metric: z.number(),
+    details: z.unknown(),
+    seconds: z.number(),
+    /** With checkpoint selection by loss: the method's mean validation loss and its parts (inference mode). */
+    loss: z.strictObject({ total: z.number(), parts: lossParts }).optional(),
+  }),
   /** Whether this epoch became the best so far (and was written as the 'best' checkpoint). */
   best: z.boolean(),
 });
@@ -114,7 +120,7 @@ export function formatProgress(event: ProgressEvent): string {
     `epoch ${event.epoch + 1}/${event.epochs} done`,
     losses,
     `${formatDuration(event.trainSeconds)}, ${Math.round(event.imagesPerSecond)} img/s`,
-    `validation ${significant(event.validation.metric)}${event.best ? ' (best)' : ''} in ${formatDuration(event.validation.seconds)}`,
+    `validation ${significant(event.validation.metric)}${event.validation.loss ? `, loss ${formatLoss(event.validation.loss.total, event.validation.loss.parts)}` : ''}${event.best ? ' (best)' : ''} in ${formatDuration(event.validation.seconds)}`,
   ].join(' | ');
 }
 

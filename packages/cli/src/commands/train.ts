@@ -22,6 +22,9 @@ export const trainCommand: Command = {
   --seed N          (default 1): weights, batch order, stochastic choices
   --subset N        train on N images of the train split only
   --max-batches N   at most N batches per epoch
+  --select S        the checkpoint evaluated: loss (the lowest validation loss of the method's own
+                    objective, inference mode; the default where a method has one: the ISNets,
+                    standard) | accuracy (the highest validation accuracy)
   --config FILE     a run spec (JSON: method, model, methodConfig, train, seed, ...) under the options
   --resume          continue the run in --out from its last checkpoint
   --backend B       tensorflow | wasm | cpu
@@ -33,7 +36,7 @@ current step with a checkpoint; --resume continues exactly.`,
       options: {
         method: { type: 'string' }, dataset: { type: 'string' }, out: { type: 'string' }, model: { type: 'string' },
         epochs: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' },
-        seed: { type: 'string' }, subset: { type: 'string' }, 'max-batches': { type: 'string' }, config: { type: 'string' },
+        seed: { type: 'string' }, subset: { type: 'string' }, 'max-batches': { type: 'string' }, config: { type: 'string' }, select: { type: 'string' },
         set: { type: 'string', multiple: true },
         resume: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' },
       },
@@ -45,6 +48,7 @@ current step with a checkpoint; --resume continues exactly.`,
     if (!METHOD_NAMES.includes(method)) throw new UsageError(`unknown method '${method || '(none)'}'; methods: ${METHOD_NAMES.join(', ')}`);
     if (values.model && !BackboneName.safeParse(values.model).success) throw new UsageError(`--model: unknown model '${values.model}'; models: ${BackboneName.options.join(', ')}`);
     if (values.optimizer && !['sgd', 'adam'].includes(values.optimizer)) throw new UsageError(`--optimizer: expected sgd or adam, got '${values.optimizer}'`);
+    if (values.select && !['accuracy', 'loss'].includes(values.select)) throw new UsageError(`--select: expected loss or accuracy, got '${values.select}'`);
     const defined = (entries: Record<string, unknown>) => Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
     // Options given on the command line override the --config file's, key by key.
     const definition = methodDefinition(method);
@@ -58,6 +62,7 @@ current step with a checkpoint; --resume continues exactly.`,
         trainSubset: countFlag('subset', values.subset),
         maxBatchesPerEpoch: countFlag('max-batches', values['max-batches']),
         optimizer: values.optimizer || lr ? { kind: values.optimizer ?? 'sgd', ...(lr ? { lr } : {}) } : undefined,
+        select: values.select,
       }),
     };
     const spec: RunSpecInput = {
